@@ -1,0 +1,38 @@
+# lacak tasks. Only python3 >= 3.11, make and git are assumed; uv is bootstrapped if missing.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint typecheck pytest bench demo clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen --all-groups
+
+run: install
+	$(UV) run --frozen lacak db upgrade
+	$(UV) run --frozen lacak demo --if-empty
+	$(UV) run --frozen lacak serve
+
+lint: install
+	$(UV) run --frozen ruff check src tests bench migrations
+	$(UV) run --frozen ruff format --check src tests bench migrations
+
+typecheck: install
+	$(UV) run --frozen mypy
+
+pytest: install
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	$(UV) run --frozen python -m bench
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

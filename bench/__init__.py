@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them; figures go to bench/RESULTS.md."""

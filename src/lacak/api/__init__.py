@@ -1,0 +1,1 @@
+"""Shared HTTP pieces: auth, errors, pagination, dependencies."""

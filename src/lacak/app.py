@@ -1,0 +1,125 @@
+"""Composition root: `create_app(settings)` wires the API, scheduler, bot and dispatcher."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from lacak import __version__
+from lacak.api import health
+from lacak.api.deps import Authorized
+from lacak.api.errors import install_error_handlers
+from lacak.clock import Clock
+from lacak.config import Settings
+from lacak.db import Database
+from lacak.security import resolve_api_token
+
+log = logging.getLogger(__name__)
+
+# Routers that need the bearer token. Each module exposes `router: APIRouter`.
+PROTECTED_ROUTERS = (
+    "lacak.signals.router",
+    "lacak.scheduler.router",
+    "lacak.workshop.router",
+    "lacak.workshop.report_router",
+    "lacak.messaging.router",
+    "lacak.backup.router",
+    "lacak.reports.router",
+)
+# Routers that authenticate themselves (signed webhooks, dashboard session cookie).
+OPEN_ROUTERS = (
+    "lacak.messaging.webhooks",
+    "lacak.web.router",
+)
+# Background parts started with the app; each module has `start(app)` and `stop(app)`.
+LIFECYCLE_MODULES = (
+    "lacak.scheduler.runtime",
+    "lacak.bot.runtime",
+)
+
+
+def _optional_module(name: str) -> Any | None:
+    # A domain not built yet is simply not mounted; any other import error is a real bug.
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    start_background: bool = True,
+) -> FastAPI:
+    """Build the FastAPI app; background parts start in the lifespan when asked."""
+    clock = clock or Clock(settings.timezone)
+    db = db or Database(settings.effective_database_url)
+    token, _ = resolve_api_token(settings)
+    started: list[Any] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if start_background:
+            for name in LIFECYCLE_MODULES:
+                module = _optional_module(name)
+                if module is not None:
+                    await module.start(app)
+                    started.append(module)
+        try:
+            yield
+        finally:
+            for module in reversed(started):
+                try:
+                    await module.stop(app)
+                except Exception:
+                    log.exception("stopping %s failed", module.__name__)
+            started.clear()
+            await db.dispose()
+
+    app = FastAPI(
+        title="lacak",
+        version=__version__,
+        description="Signal track records and workshop WhatsApp reminders.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.db = db
+    app.state.api_token = token
+    install_error_handlers(app)
+    app.middleware("http")(_measure)
+    app.include_router(health.router)
+    for name in PROTECTED_ROUTERS:
+        module = _optional_module(name)
+        if module is not None:
+            app.include_router(module.router, dependencies=[Authorized])
+    for name in OPEN_ROUTERS:
+        module = _optional_module(name)
+        if module is not None:
+            app.include_router(module.router)
+    return app
+
+
+async def _measure(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    started = time.perf_counter()
+    response = await call_next(request)
+    route = request.scope.get("route")
+    path = getattr(route, "path", "unmatched")
+    health.HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+    health.HTTP_LATENCY.labels(path).observe(time.perf_counter() - started)
+    return response
+
+
+__all__ = ["APIRouter", "create_app"]

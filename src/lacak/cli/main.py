@@ -1,0 +1,53 @@
+"""`lacak` entry point: core commands plus each domain's command group."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import typer
+
+from lacak.cli import common
+from lacak.cli.core import db_app, register_core
+
+app = typer.Typer(
+    help="lacak: signal track records and workshop WhatsApp reminders.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+register_core(app)
+
+# (module, group name); each module exposes `app: typer.Typer`.
+GROUPS = (
+    ("lacak.cli.signals", "signals"),
+    ("lacak.cli.workshop", "workshop"),
+    ("lacak.cli.reminders", "reminders"),
+    ("lacak.cli.report", "report"),
+    ("lacak.cli.backup", "backup"),
+    ("lacak.cli.jobs", "jobs"),
+    ("lacak.cli.export", "export"),
+)
+
+for module_name, group in GROUPS:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        continue
+    app.add_typer(module.app, name=group)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging")) -> None:
+    """lacak command line."""
+    cfg = common.settings()
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else getattr(logging, cfg.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+if __name__ == "__main__":
+    app()

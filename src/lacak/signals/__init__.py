@@ -1,0 +1,1 @@
+"""Trading-signal tracking: prompts, signals, outcomes, statistics, legacy files."""
