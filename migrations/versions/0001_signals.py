@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("resolution_timeframe", sa.String(length=8), nullable=True),
         sa.Column("evaluated_until", lacak.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("legacy_seq", sa.Integer(), nullable=True),
         sa.Column("created_at", lacak.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", lacak.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signals")),

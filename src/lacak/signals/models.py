@@ -79,6 +79,9 @@ class Signal(Base):
     # Open time of the newest candle already looked at, for incremental evaluation.
     evaluated_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    # Line position in the old bot's file the signal was imported from: its files are in
+    # append order, not time order, so keeping it makes export -> import -> export exact.
+    legacy_seq: Mapped[int | None] = mapped_column(Integer)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
