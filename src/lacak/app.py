@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,6 +17,7 @@ from lacak.api.errors import install_error_handlers
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
+from lacak.modules import optional_import
 from lacak.security import resolve_api_token
 
 log = logging.getLogger(__name__)
@@ -44,16 +44,6 @@ LIFECYCLE_MODULES = (
 )
 
 
-def _optional_module(name: str) -> Any | None:
-    # A domain not built yet is simply not mounted; any other import error is a real bug.
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
 def create_app(
     settings: Settings,
     *,
@@ -71,7 +61,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if start_background:
             for name in LIFECYCLE_MODULES:
-                module = _optional_module(name)
+                module = optional_import(name)
                 if module is not None:
                     await module.start(app)
                     started.append(module)
@@ -100,11 +90,11 @@ def create_app(
     app.middleware("http")(_measure)
     app.include_router(health.router)
     for name in PROTECTED_ROUTERS:
-        module = _optional_module(name)
+        module = optional_import(name)
         if module is not None:
             app.include_router(module.router, dependencies=[Authorized])
     for name in OPEN_ROUTERS:
-        module = _optional_module(name)
+        module = optional_import(name)
         if module is not None:
             app.include_router(module.router)
     return app

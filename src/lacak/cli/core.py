@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import typer
@@ -13,6 +12,7 @@ from lacak.app import create_app
 from lacak.cli import common
 from lacak.cli.doctor import run_doctor
 from lacak.db import session_scope
+from lacak.modules import optional_import
 from lacak.security import resolve_api_token
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -67,7 +67,7 @@ def demo(
     """Fill an empty database with a labelled, realistic month of demo data."""
     cfg = common.settings()
     migrate.upgrade(cfg.effective_database_url)
-    modules = [_module(name) for name in DEMO_MODULES]
+    modules = [optional_import(name) for name in DEMO_MODULES]
     loaded = common.run(_load_demo([m for m in modules if m is not None], if_empty, force))
     if loaded is None:
         return
@@ -87,15 +87,6 @@ async def _load_demo(modules: list[Any], if_empty: bool, force: bool) -> list[st
         for module in modules:
             lines.append(await module.load(session, common.clock(cfg)))
         return lines
-
-
-def _module(name: str) -> Any | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
 
 
 def doctor() -> None:

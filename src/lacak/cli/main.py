@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 import typer
 
 from lacak.cli import common
 from lacak.cli.core import db_app, register_core
+from lacak.modules import optional_import
 
 app = typer.Typer(
     help="lacak: signal track records and workshop WhatsApp reminders.",
@@ -30,13 +30,9 @@ GROUPS = (
 )
 
 for module_name, group in GROUPS:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        continue
-    app.add_typer(module.app, name=group)
+    module = optional_import(module_name)
+    if module is not None:
+        app.add_typer(module.app, name=group)
 
 
 @app.callback()

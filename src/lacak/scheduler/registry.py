@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
+from lacak.modules import optional_import
 
 # Domains whose tasks module declares jobs. Order is only the listing order.
 TASK_MODULES = (
@@ -57,11 +57,8 @@ def discover_jobs() -> dict[str, JobSpec]:
     """Every job declared by an installed domain, by name."""
     jobs: dict[str, JobSpec] = {}
     for module_name in TASK_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        module = optional_import(module_name)
+        if module is None:
             continue
         for spec in getattr(module, "JOBS", []):
             if spec.name in jobs:
