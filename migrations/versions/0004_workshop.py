@@ -6,10 +6,10 @@ Revises: 0003_candles
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
-import lacak.db  # noqa: F401
+import lacak.db
 
 revision = "0004_workshop"
 down_revision = "0003_candles"
@@ -17,9 +17,111 @@ branch_labels = None
 depends_on = None
 
 
+def _stamps() -> list[sa.Column[object]]:
+    return [
+        sa.Column("created_at", lacak.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lacak.db.UTCDateTime(timezone=True), nullable=False),
+    ]
+
+
 def upgrade() -> None:
-    """Filled in by the issue that owns these tables."""
+    """Create customers, vehicles, service_visits and whatsapp_report."""
+    op.create_table(
+        "customers",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("address", sa.Text(), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("birth_date", sa.Date(), nullable=True),
+        sa.Column("opted_out_at", lacak.db.UTCDateTime(timezone=True), nullable=True),
+        *_stamps(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
+        sa.UniqueConstraint("phone", name=op.f("uq_customers_phone")),
+    )
+    op.create_index(op.f("ix_customers_name"), "customers", ["name"], unique=False)
+
+    op.create_table(
+        "vehicles",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("no_pol", sa.String(length=20), nullable=False),
+        sa.Column("model", sa.String(length=100), nullable=True),
+        sa.Column("brand", sa.String(length=100), nullable=True),
+        sa.Column("type", sa.String(length=100), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=True),
+        sa.Column("colour", sa.String(length=50), nullable=True),
+        sa.Column("engine_no", sa.String(length=64), nullable=True),
+        sa.Column("chassis_no", sa.String(length=64), nullable=True),
+        sa.Column("next_visit_date", sa.Date(), nullable=True),
+        sa.Column("last_service_date", sa.Date(), nullable=True),
+        sa.Column("service_interval_days", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        *_stamps(),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_vehicles_customer_id_customers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_vehicles")),
+        sa.UniqueConstraint("no_pol", name=op.f("uq_vehicles_no_pol")),
+    )
+    op.create_index(op.f("ix_vehicles_customer_id"), "vehicles", ["customer_id"], unique=False)
+    op.create_index("ix_vehicles_next_visit_date", "vehicles", ["next_visit_date"], unique=False)
+
+    op.create_table(
+        "service_visits",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("vehicle_id", sa.Uuid(), nullable=False),
+        sa.Column("visit_date", sa.Date(), nullable=False),
+        sa.Column("odometer", sa.Integer(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("created_at", lacak.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["vehicle_id"],
+            ["vehicles.id"],
+            name=op.f("fk_service_visits_vehicle_id_vehicles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_visits")),
+    )
+    op.create_index(
+        "ix_service_visits_vehicle_date", "service_visits", ["vehicle_id", "visit_date"]
+    )
+
+    op.create_table(
+        "whatsapp_report",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("id_customer", sa.Uuid(), nullable=False),
+        sa.Column("id_vehicle", sa.Uuid(), nullable=False),
+        sa.Column("last_message_date", lacak.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("frequency", sa.Integer(), nullable=False),
+        sa.Column("lifetime_frequency", sa.Integer(), nullable=False),
+        sa.Column("reset_at", lacak.db.UTCDateTime(timezone=True), nullable=True),
+        *_stamps(),
+        sa.ForeignKeyConstraint(
+            ["id_customer"],
+            ["customers.id"],
+            name=op.f("fk_whatsapp_report_id_customer_customers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["id_vehicle"],
+            ["vehicles.id"],
+            name=op.f("fk_whatsapp_report_id_vehicle_vehicles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_whatsapp_report")),
+        sa.UniqueConstraint("id_customer", "id_vehicle", name="uq_whatsapp_report_pair"),
+    )
+    op.create_index("ix_whatsapp_report_frequency", "whatsapp_report", ["frequency", "id_customer"])
+    op.create_index("ix_whatsapp_report_id_vehicle", "whatsapp_report", ["id_vehicle"])
 
 
 def downgrade() -> None:
-    """Undo upgrade()."""
+    """Drop the workshop tables."""
+    op.drop_table("whatsapp_report")
+    op.drop_table("service_visits")
+    op.drop_table("vehicles")
+    op.drop_table("customers")

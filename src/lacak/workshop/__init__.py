@@ -1,0 +1,1 @@
+"""Workshop: customers, vehicles, service visits, maintenance reminders, whatsapp_report."""
