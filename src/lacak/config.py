@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, AwareDatetime, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_VAR_DIR = Path("var")
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # to leave on everywhere.
     scheduler_enabled: bool = Field(True, validation_alias=_alias("LACAK_SCHEDULER_ENABLED"))
     job_grace_seconds: int = Field(3600, validation_alias=_alias("LACAK_JOB_GRACE_SECONDS"))
+    # --- scheduler (tests only) --------------------------------------------------------
+    # FOR TESTS ONLY: freeze the app's clock at this instant (ISO 8601 with offset) so
+    # several real processes agree on "now" (occurrence keys, catch-up). Never set it in
+    # production: every "today" and every schedule would stand still.
+    fake_now: AwareDatetime | None = Field(None, validation_alias=_alias("LACAK_FAKE_NOW"))
 
     # --- schedules (cron, business timezone) -------------------------------------------
     cron_export_logs: str = Field("55 23 * * *", validation_alias=_alias("LACAK_CRON_EXPORT_LOGS"))
@@ -52,6 +57,38 @@ class Settings(BaseSettings):
     # --- signals ---------------------------------------------------------------------
     legacy_logs_dir: Path | None = Field(None, validation_alias=_alias("LACAK_LEGACY_LOGS_DIR"))
     stats_min_sample: int = Field(5, validation_alias=_alias("LACAK_STATS_MIN_SAMPLE"))
+
+    # --- workshop & reminders (docs/workshop.md) -----------------------------------------
+    workshop_name: str = Field("Bengkel Kami", validation_alias=_alias("LACAK_WORKSHOP_NAME"))
+    workshop_service_phone: str = Field(
+        "", validation_alias=_alias("LACAK_WORKSHOP_SERVICE_PHONE")
+    )
+    service_interval_days: int = Field(
+        180, ge=1, validation_alias=_alias("LACAK_SERVICE_INTERVAL_DAYS")
+    )
+    # Due when reminder_min_days <= next_visit_date - today < reminder_max_days (old: 0, 3).
+    reminder_min_days: int = Field(0, validation_alias=_alias("LACAK_REMINDER_MIN_DAYS"))
+    reminder_max_days: int = Field(3, validation_alias=_alias("LACAK_REMINDER_MAX_DAYS"))
+    reminder_language: Literal["id", "en"] | None = Field(
+        None, validation_alias=_alias("LACAK_REMINDER_LANGUAGE")
+    )
+    # Quiet hours in business time, "HH:MM"; reminders queued inside wait for the end.
+    quiet_hours_start: str = Field("21:00", validation_alias=_alias("LACAK_QUIET_HOURS_START"))
+    quiet_hours_end: str = Field("07:00", validation_alias=_alias("LACAK_QUIET_HOURS_END"))
+    # Folder with reminder_id.txt / reminder_en.txt Jinja2 overrides (default var/templates).
+    reminder_templates_dir: Path | None = Field(
+        None, validation_alias=_alias("LACAK_REMINDER_TEMPLATES_DIR")
+    )
+    reminder_template: str | None = Field(
+        None, validation_alias=_alias("LACAK_REMINDER_TEMPLATE")
+    )
+    # Pre-approved WhatsApp Cloud API template for sends outside the 24-hour window.
+    reminder_cloud_template: str | None = Field(
+        None, validation_alias=_alias("LACAK_REMINDER_CLOUD_TEMPLATE")
+    )
+    reminder_cloud_template_language: str = Field(
+        "id", validation_alias=_alias("LACAK_REMINDER_CLOUD_TEMPLATE_LANGUAGE")
+    )
 
     # --- Telegram --------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
@@ -90,6 +127,52 @@ class Settings(BaseSettings):
         "https://api.fonnte.com", validation_alias=_alias("FONNTE_BASE_URL")
     )
     fonnte_token: SecretStr | None = Field(None, validation_alias=_alias("FONNTE_TOKEN"))
+
+    # --- backup (issue 5; docs/backup.md) ---------------------------------------------
+    # "local" (= backup_dir), a folder path, "gdrive" or "gdrive:ROOT_FOLDER_NAME".
+    backup_target: str = Field("local", validation_alias=_alias("LACAK_BACKUP_TARGET"))
+    backup_dir: Path = Field(Path("var/backups"), validation_alias=_alias("LACAK_BACKUP_DIR"))
+    backup_compress_level: int = Field(
+        6, ge=0, le=9, validation_alias=_alias("LACAK_BACKUP_COMPRESS_LEVEL")
+    )
+    backup_keep_daily: int = Field(7, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_DAILY"))
+    backup_keep_weekly: int = Field(4, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_WEEKLY"))
+    backup_keep_monthly: int = Field(
+        12, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_MONTHLY")
+    )
+    gdrive_api_base_url: str = Field(
+        "https://www.googleapis.com/", validation_alias=_alias("LACAK_GDRIVE_API_BASE_URL")
+    )
+    gdrive_auth_uri: str = Field(
+        "https://accounts.google.com/o/oauth2/auth",
+        validation_alias=_alias("LACAK_GDRIVE_AUTH_URI"),
+    )
+    gdrive_token_uri: str = Field(
+        "https://oauth2.googleapis.com/token", validation_alias=_alias("LACAK_GDRIVE_TOKEN_URI")
+    )
+    gdrive_service_account_file: Path | None = Field(
+        None, validation_alias=_alias("LACAK_GDRIVE_SERVICE_ACCOUNT_FILE")
+    )
+    gdrive_client_secrets_file: Path | None = Field(
+        None, validation_alias=_alias("LACAK_GDRIVE_CLIENT_SECRETS_FILE")
+    )
+    gdrive_token_file: Path | None = Field(None, validation_alias=_alias("LACAK_GDRIVE_TOKEN_FILE"))
+    gdrive_root_folder: str = Field(
+        "lacak-backups", validation_alias=_alias("LACAK_GDRIVE_ROOT_FOLDER")
+    )
+    # A folder shared with a service account; when set it is used instead of the name.
+    gdrive_root_folder_id: str | None = Field(
+        None, validation_alias=_alias("LACAK_GDRIVE_ROOT_FOLDER_ID")
+    )
+    gdrive_scope: str = Field(
+        "https://www.googleapis.com/auth/drive.file", validation_alias=_alias("LACAK_GDRIVE_SCOPE")
+    )
+    gdrive_chunk_size: int = Field(
+        8 * 1024 * 1024, ge=256 * 1024, validation_alias=_alias("LACAK_GDRIVE_CHUNK_SIZE")
+    )
+    gdrive_upload_attempts: int = Field(
+        3, ge=1, validation_alias=_alias("LACAK_GDRIVE_UPLOAD_ATTEMPTS")
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod
