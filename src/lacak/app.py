@@ -52,7 +52,7 @@ def create_app(
     start_background: bool = True,
 ) -> FastAPI:
     """Build the FastAPI app; background parts start in the lifespan when asked."""
-    clock = clock or Clock(settings.timezone)
+    clock = clock or Clock(settings.timezone, now=settings.fake_now)
     db = db or Database(settings.effective_database_url)
     token, _ = resolve_api_token(settings)
     started: list[Any] = []

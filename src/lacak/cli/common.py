@@ -37,7 +37,7 @@ def settings() -> Settings:
 
 def clock(cfg: Settings) -> Clock:
     """Business clock for the configured timezone."""
-    return Clock(cfg.timezone)
+    return Clock(cfg.timezone, now=cfg.fake_now)
 
 
 @asynccontextmanager
