@@ -131,7 +131,8 @@ class Settings(BaseSettings):
     # --- backup (issue 5; docs/backup.md) ---------------------------------------------
     # "local" (= backup_dir), a folder path, "gdrive" or "gdrive:ROOT_FOLDER_NAME".
     backup_target: str = Field("local", validation_alias=_alias("LACAK_BACKUP_TARGET"))
-    backup_dir: Path = Field(Path("var/backups"), validation_alias=_alias("LACAK_BACKUP_DIR"))
+    # Default: <LACAK_VAR_DIR>/backups (./var/backups/).
+    backup_dir: Path | None = Field(None, validation_alias=_alias("LACAK_BACKUP_DIR"))
     backup_compress_level: int = Field(
         6, ge=0, le=9, validation_alias=_alias("LACAK_BACKUP_COMPRESS_LEVEL")
     )
@@ -195,6 +196,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.var_dir / 'lacak.db').as_posix()}"
+
+    @property
+    def backups_dir(self) -> Path:
+        """The local backup folder (LACAK_BACKUP_DIR or var/backups)."""
+        return self.backup_dir or self.var_dir / "backups"
 
     @property
     def logs_dir(self) -> Path:
