@@ -1,0 +1,234 @@
+"""The message ledger: queue messages (idempotent by key), list them, retry failed ones."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lacak.api.errors import Conflict, Invalid, NotFound
+from lacak.db import utcnow
+from lacak.messaging.models import CHANNELS, Message, MessageEvent
+from lacak.messaging.schemas import EnqueueItem, MessageFilter, TemplateRef
+
+PROVIDERS = ("console", "cloud", "fonnte", "telegram")
+_PG_CHUNK = 1000
+
+# Column order of the raw bulk insert used on SQLite (see enqueue_many).
+_BULK_COLUMNS = (
+    "id", "channel", "provider", "recipient", "kind", "idempotency_key", "body",
+    "template_name", "template_language", "template_params", "customer_id", "vehicle_id",
+    "status", "attempts", "next_attempt_at", "created_at", "updated_at",
+)  # fmt: skip
+_SQLITE_BULK_SQL = (
+    f"INSERT INTO messages ({', '.join(_BULK_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _BULK_COLUMNS)}) "
+    "ON CONFLICT (idempotency_key) DO NOTHING"
+)
+
+
+def _check(item: EnqueueItem) -> None:
+    if item.channel not in CHANNELS:
+        raise Invalid(f"channel must be one of {', '.join(CHANNELS)}, not {item.channel!r}.")
+    if item.provider is not None and item.provider not in PROVIDERS:
+        raise Invalid(f"provider must be one of {', '.join(PROVIDERS)}, not {item.provider!r}.")
+    if not item.recipient.strip():
+        raise Invalid("recipient is empty.")
+    if not item.idempotency_key.strip():
+        raise Invalid("idempotency_key is empty.")
+    if item.body is None and item.template is None:
+        raise Invalid(f"message {item.idempotency_key!r} has neither a body nor a template.")
+    if item.not_before is not None and item.not_before.tzinfo is None:
+        raise Invalid("not_before must be timezone-aware.")
+
+
+def _values(item: EnqueueItem, now: datetime) -> dict[str, Any]:
+    tpl = item.template
+    return {
+        "id": uuid.uuid4(),
+        "channel": item.channel,
+        "provider": item.provider,
+        "recipient": item.recipient,
+        "kind": item.kind,
+        "idempotency_key": item.idempotency_key,
+        "body": item.body,
+        "template_name": tpl.name if tpl else None,
+        "template_language": tpl.language if tpl else None,
+        "template_params": list(tpl.parameters) if tpl else None,
+        "customer_id": item.customer_id,
+        "vehicle_id": item.vehicle_id,
+        "status": "queued",
+        "attempts": 0,
+        "next_attempt_at": item.not_before or now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Message)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    channel: str,
+    recipient: str,
+    kind: str,
+    idempotency_key: str,
+    body: str | None = None,
+    template: TemplateRef | None = None,
+    customer_id: uuid.UUID | None = None,
+    vehicle_id: uuid.UUID | None = None,
+    not_before: datetime | None = None,
+    provider: str | None = None,
+    now: datetime | None = None,
+) -> Message | None:
+    """Queue one message in the caller's transaction; None if its key is already queued."""
+    item = EnqueueItem(
+        recipient, kind, idempotency_key, channel, body, template, customer_id, vehicle_id,
+        not_before, provider,
+    )  # fmt: skip
+    _check(item)
+    stmt = (
+        _insert(session)
+        .values(**_values(item, now or utcnow()))
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(Message.id)
+    )
+    new_id = (await session.execute(stmt)).scalar_one_or_none()
+    if new_id is None:
+        return None
+    return await session.get(Message, new_id)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    # Same text SQLAlchemy's SQLite DateTime writes, so raw and ORM rows sort together.
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_rows(items: Sequence[EnqueueItem], now: datetime) -> list[tuple[Any, ...]]:
+    stamp = _sqlite_time(now)
+    rows = []
+    uuid4 = uuid.uuid4
+    for it in items:
+        tpl = it.template
+        rows.append((
+            uuid4().hex, it.channel, it.provider, it.recipient, it.kind, it.idempotency_key,
+            it.body,
+            tpl.name if tpl else None,
+            tpl.language if tpl else None,
+            json.dumps(tpl.parameters) if tpl else None,
+            it.customer_id.hex if it.customer_id else None,
+            it.vehicle_id.hex if it.vehicle_id else None,
+            "queued", 0,
+            _sqlite_time(it.not_before) if it.not_before else stamp,
+            stamp, stamp,
+        ))  # fmt: skip
+    return rows
+
+
+async def enqueue_many(
+    session: AsyncSession, items: Sequence[EnqueueItem], *, now: datetime | None = None
+) -> int:
+    """Queue many messages in the caller's transaction; returns how many were new."""
+    for item in items:
+        _check(item)
+    if not items:
+        return 0
+    moment = now or utcnow()
+    conn = await session.connection()
+    if conn.dialect.name == "sqlite":
+        # A raw executemany keeps a million-row reminder run within seconds.
+        before = (await conn.exec_driver_sql("SELECT total_changes()")).scalar_one()
+        await conn.exec_driver_sql(_SQLITE_BULK_SQL, _sqlite_rows(items, moment))  # type: ignore[arg-type]
+        after = (await conn.exec_driver_sql("SELECT total_changes()")).scalar_one()
+        return int(after - before)
+    stmt = (
+        postgresql.insert(Message)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(Message.id)
+    )
+    added = 0
+    for start in range(0, len(items), _PG_CHUNK):
+        chunk = [_values(it, moment) for it in items[start : start + _PG_CHUNK]]
+        added += len((await session.execute(stmt, chunk)).all())
+    return added
+
+
+async def add_event(
+    session: AsyncSession, message_id: uuid.UUID, status: str, at: datetime, detail: str | None
+) -> None:
+    """Append a step to a message's history."""
+    session.add(MessageEvent(message_id=message_id, status=status, at=at, detail=detail))
+
+
+async def get_message(session: AsyncSession, message_id: uuid.UUID) -> Message:
+    """One ledger row, or NotFound."""
+    msg = await session.get(Message, message_id)
+    if msg is None:
+        raise NotFound(f"No message with id {message_id}.")
+    return msg
+
+
+async def message_events(session: AsyncSession, message_id: uuid.UUID) -> list[MessageEvent]:
+    """A message's history, oldest first."""
+    rows = await session.scalars(
+        select(MessageEvent)
+        .where(MessageEvent.message_id == message_id)
+        .order_by(MessageEvent.at, MessageEvent.id)
+    )
+    return list(rows)
+
+
+async def list_messages(
+    session: AsyncSession, filt: MessageFilter, *, limit: int, offset: int
+) -> tuple[list[Message], int]:
+    """A page of the ledger, newest first, and the total matching the filters."""
+    conds = []
+    for name in ("status", "channel", "kind", "customer_id", "vehicle_id", "recipient"):
+        value = getattr(filt, name)
+        if value is not None:
+            conds.append(getattr(Message, name) == value)
+    if filt.created_from is not None:
+        conds.append(Message.created_at >= filt.created_from)
+    if filt.created_to is not None:
+        conds.append(Message.created_at < filt.created_to)
+    total = await session.execute(select(func.count()).select_from(Message).where(*conds))
+    rows = await session.scalars(
+        select(Message)
+        .where(*conds)
+        .order_by(Message.created_at.desc(), Message.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), int(total.scalar_one())
+
+
+async def retry_message(session: AsyncSession, message_id: uuid.UUID, now: datetime) -> Message:
+    """Put a failed message back in the queue with a fresh attempt budget."""
+    msg = await get_message(session, message_id)
+    if msg.status != "failed":
+        raise Conflict(f"Only failed messages can be retried; this one is {msg.status}.")
+    await session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(status="queued", attempts=0, next_attempt_at=now, failed_at=None,
+                error_code=None, error_text=None, lease_until=None, updated_at=now)
+    )  # fmt: skip
+    await add_event(session, message_id, "queued", now, "manual retry")
+    await session.refresh(msg)
+    return msg
+
+
+async def count_pending(session: AsyncSession) -> int:
+    """Messages still waiting to be sent (queued or in flight)."""
+    stmt = text("SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')")
+    return int((await session.execute(stmt)).scalar_one())
