@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # Routers that need the bearer token. Each module exposes `router: APIRouter`.
 PROTECTED_ROUTERS = (
+    # Stats first: its fixed paths (/signals/stats) must win over /signals/{signal_id}.
+    "lacak.signals.stats_router",
     "lacak.signals.router",
     "lacak.scheduler.router",
     "lacak.workshop.router",
