@@ -60,9 +60,7 @@ class Settings(BaseSettings):
 
     # --- workshop & reminders (docs/workshop.md) -----------------------------------------
     workshop_name: str = Field("Bengkel Kami", validation_alias=_alias("LACAK_WORKSHOP_NAME"))
-    workshop_service_phone: str = Field(
-        "", validation_alias=_alias("LACAK_WORKSHOP_SERVICE_PHONE")
-    )
+    workshop_service_phone: str = Field("", validation_alias=_alias("LACAK_WORKSHOP_SERVICE_PHONE"))
     service_interval_days: int = Field(
         180, ge=1, validation_alias=_alias("LACAK_SERVICE_INTERVAL_DAYS")
     )
@@ -79,9 +77,7 @@ class Settings(BaseSettings):
     reminder_templates_dir: Path | None = Field(
         None, validation_alias=_alias("LACAK_REMINDER_TEMPLATES_DIR")
     )
-    reminder_template: str | None = Field(
-        None, validation_alias=_alias("LACAK_REMINDER_TEMPLATE")
-    )
+    reminder_template: str | None = Field(None, validation_alias=_alias("LACAK_REMINDER_TEMPLATE"))
     # Pre-approved WhatsApp Cloud API template for sends outside the 24-hour window.
     reminder_cloud_template: str | None = Field(
         None, validation_alias=_alias("LACAK_REMINDER_CLOUD_TEMPLATE")
@@ -128,6 +124,46 @@ class Settings(BaseSettings):
     )
     fonnte_token: SecretStr | None = Field(None, validation_alias=_alias("FONNTE_TOKEN"))
 
+    # --- messaging: outbox dispatcher (docs/messaging.md) -------------------------------
+    fonnte_country_code: str = Field("62", validation_alias=_alias("LACAK_FONNTE_COUNTRY_CODE"))
+    # Shared secret Fonnte must append as `?token=` to its status webhook URL.
+    fonnte_webhook_token: SecretStr | None = Field(
+        None, validation_alias=_alias("LACAK_FONNTE_WEBHOOK_TOKEN")
+    )
+    # Messages per second, per dispatcher process (see docs for several processes).
+    messaging_rate_cloud: float = Field(80.0, validation_alias=_alias("LACAK_MESSAGING_RATE_CLOUD"))
+    messaging_rate_fonnte: float = Field(
+        5.0, validation_alias=_alias("LACAK_MESSAGING_RATE_FONNTE")
+    )
+    messaging_rate_console: float = Field(
+        1000.0, validation_alias=_alias("LACAK_MESSAGING_RATE_CONSOLE")
+    )
+    # Minimum gap between two messages to one recipient, cluster-wide; 0 disables it.
+    messaging_recipient_interval_seconds: float = Field(
+        6.0, validation_alias=_alias("LACAK_MESSAGING_RECIPIENT_INTERVAL_SECONDS")
+    )
+    messaging_concurrency: int = Field(16, validation_alias=_alias("LACAK_MESSAGING_CONCURRENCY"))
+    messaging_batch_size: int = Field(200, validation_alias=_alias("LACAK_MESSAGING_BATCH_SIZE"))
+    messaging_max_attempts: int = Field(5, validation_alias=_alias("LACAK_MESSAGING_MAX_ATTEMPTS"))
+    messaging_backoff_base_seconds: float = Field(
+        30.0, validation_alias=_alias("LACAK_MESSAGING_BACKOFF_BASE_SECONDS")
+    )
+    messaging_backoff_max_seconds: float = Field(
+        3600.0, validation_alias=_alias("LACAK_MESSAGING_BACKOFF_MAX_SECONDS")
+    )
+    # A claimed message whose sender died is retried once its lease ends.
+    messaging_lease_seconds: float = Field(
+        120.0, validation_alias=_alias("LACAK_MESSAGING_LEASE_SECONDS")
+    )
+    messaging_http_timeout_seconds: float = Field(
+        15.0, validation_alias=_alias("LACAK_MESSAGING_HTTP_TIMEOUT_SECONDS")
+    )
+    # The in-process dispatcher loop of `lacak serve` wakes this often; 0 turns it off
+    # (the every-minute `dispatch` job still drains the queue).
+    messaging_poll_seconds: float = Field(
+        2.0, validation_alias=_alias("LACAK_MESSAGING_POLL_SECONDS")
+    )
+
     # --- backup (issue 5; docs/backup.md) ---------------------------------------------
     # "local" (= backup_dir), a folder path, "gdrive" or "gdrive:ROOT_FOLDER_NAME".
     backup_target: str = Field("local", validation_alias=_alias("LACAK_BACKUP_TARGET"))
@@ -138,9 +174,7 @@ class Settings(BaseSettings):
     )
     backup_keep_daily: int = Field(7, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_DAILY"))
     backup_keep_weekly: int = Field(4, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_WEEKLY"))
-    backup_keep_monthly: int = Field(
-        12, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_MONTHLY")
-    )
+    backup_keep_monthly: int = Field(12, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_MONTHLY"))
     gdrive_api_base_url: str = Field(
         "https://www.googleapis.com/", validation_alias=_alias("LACAK_GDRIVE_API_BASE_URL")
     )
