@@ -1,0 +1,1 @@
+"""Weekly report: figures gathered from every domain, rendered as text, HTML, PNG, PDF."""
