@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
-
-import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
