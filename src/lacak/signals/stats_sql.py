@@ -1,0 +1,106 @@
+"""SQL pieces of the statistics service: windows, filters, and dialect-neutral expressions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Float, Integer, and_, case, cast, func, literal
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lacak.clock import Clock
+from lacak.signals.models import Signal
+from lacak.signals.stats_schemas import StatsQuery, WindowOut, _Window
+
+S = Signal.__table__.c
+
+
+@dataclass(frozen=True)
+class Window:
+    """[start, end) in UTC (None = unbounded) and the business dates a per-day series spans."""
+
+    start: datetime | None
+    end: datetime | None
+    first_date: date | None
+    last_date: date | None
+    shown_end: datetime | None
+
+    def between(self, column: Any) -> list[ColumnElement[bool]]:
+        """Conditions keeping `column` inside the window."""
+        conds: list[ColumnElement[bool]] = []
+        if self.start is not None:
+            conds.append(column >= self.start)
+        if self.end is not None:
+            conds.append(column < self.end)
+        return conds
+
+
+def resolve_window(clock: Clock, query: _Window) -> Window:
+    """Turn days / business dates into UTC bounds: days = the last N×24 h up to now."""
+    if query.days is not None:
+        now = clock.now()
+        start = now - timedelta(days=query.days)
+        return Window(start, None, clock.to_local(start).date(), clock.today(), now)
+    lower = clock.start_of_day(query.date_from) if query.date_from else None
+    upper = clock.start_of_day(query.date_to + timedelta(days=1)) if query.date_to else None
+    return Window(lower, upper, query.date_from, query.date_to, upper)
+
+
+def window_out(window: Window, query: _Window, clock: Clock) -> WindowOut:
+    """The window as reported to callers."""
+    return WindowOut(
+        start=window.start,
+        end=window.shown_end,
+        days=query.days,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        timezone=str(clock.tz),
+    )
+
+
+def filters(query: StatsQuery) -> tuple[list[ColumnElement[bool]], dict[str, str | int]]:
+    """WHERE conditions for the query's filters, and the filters as reported back."""
+    conds: list[ColumnElement[bool]] = []
+    shown: dict[str, str | int] = {}
+    for name in ("symbol", "timeframe", "side", "user_id", "source"):
+        value = getattr(query, name)
+        if value is not None:
+            conds.append(S[name] == value)
+            shown[name] = value
+    return conds, shown
+
+
+def dialect_of(session: AsyncSession) -> str:
+    """`sqlite` or `postgresql`."""
+    return session.get_bind().dialect.name
+
+
+def epoch_seconds(column: Any, dialect: str) -> ColumnElement[int]:
+    """Whole UTC seconds since 1970 (truncated), the same integer on both backends."""
+    if dialect == "sqlite":
+        # SQLite keeps UTC as naive text, which strftime reads as UTC.
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
+
+
+def hours_between(start: Any, end: Any, dialect: str) -> ColumnElement[Any]:
+    """Hours from `start` to `end` as a float."""
+    if dialect == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * literal(24.0, Float)
+    return func.extract("epoch", end - start) / literal(3600.0, Float)
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END)."""
+    return func.sum(case((condition, 1), else_=0))
+
+
+def sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
+    """SUM(CASE WHEN condition THEN value ELSE 0.0 END) as a float."""
+    return func.sum(case((condition, value), else_=literal(0.0, Float)))
+
+
+def all_of(conds: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """AND of conditions (TRUE when empty)."""
+    return and_(True, *conds)
