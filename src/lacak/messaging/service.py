@@ -148,7 +148,7 @@ async def enqueue_many(
     if conn.dialect.name == "sqlite":
         # A raw executemany keeps a million-row reminder run within seconds.
         before = (await conn.exec_driver_sql("SELECT total_changes()")).scalar_one()
-        await conn.exec_driver_sql(_SQLITE_BULK_SQL, _sqlite_rows(items, moment))  # type: ignore[arg-type]
+        await conn.exec_driver_sql(_SQLITE_BULK_SQL, _sqlite_rows(items, moment))
         after = (await conn.exec_driver_sql("SELECT total_changes()")).scalar_one()
         return int(after - before)
     stmt = (

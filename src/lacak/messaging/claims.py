@@ -1,0 +1,174 @@
+"""The dispatcher's SQL: claim due messages under a lease, defer, and record outcomes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lacak.messaging.models import Message, MessageEvent, RecipientSlot
+from lacak.messaging.schemas import TemplateRef
+from lacak.workshop import report as workshop_report
+
+PENDING = ("queued", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A message this dispatcher holds the lease on (attempt number `attempts`)."""
+
+    id: uuid.UUID
+    channel: str
+    provider: str | None
+    recipient: str
+    body: str | None
+    template: TemplateRef | None
+    idempotency_key: str
+    attempts: int
+    customer_id: uuid.UUID | None
+    vehicle_id: uuid.UUID | None
+
+
+_CLAIM_COLUMNS = (
+    Message.id, Message.channel, Message.provider, Message.recipient, Message.body,
+    Message.template_name, Message.template_language, Message.template_params,
+    Message.idempotency_key, Message.attempts, Message.customer_id, Message.vehicle_id,
+)  # fmt: skip
+
+
+async def claim(
+    session: AsyncSession, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Lease up to `limit` due messages: queued ones, and in-flight ones whose lease ended.
+
+    Claiming moves `next_attempt_at` to the lease's end, so one index condition
+    (`status IN (queued, sending) AND next_attempt_at <= now`) finds both kinds. On
+    PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so concurrent dispatchers
+    take disjoint batches; SQLite has a single writer and needs no more than the UPDATE.
+    """
+    due = (
+        select(Message.id)
+        .where(Message.status.in_(PENDING), Message.next_attempt_at <= now)
+        .order_by(Message.next_attempt_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    until = now + lease
+    stmt = (
+        update(Message)
+        .where(Message.id.in_(due.scalar_subquery()))
+        .values(
+            status="sending", next_attempt_at=until, lease_until=until,
+            attempts=Message.attempts + 1, updated_at=now,
+        )
+        .returning(*_CLAIM_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    rows = (await session.execute(stmt)).all()
+    claimed = []
+    for r in rows:
+        tpl = TemplateRef(r[5], r[6] or "id", list(r[7] or [])) if r[5] else None
+        claimed.append(Claimed(r[0], r[1], r[2], r[3], r[4], tpl, r[8], r[9], r[10], r[11]))
+    return claimed
+
+
+async def defer(session: AsyncSession, items: Sequence[tuple[Claimed, datetime]]) -> None:
+    """Give claimed messages back untouched, due again at the given time."""
+    for item, when in items:
+        await session.execute(
+            update(Message)
+            .where(Message.id == item.id, Message.attempts == item.attempts)
+            .values(status="queued", next_attempt_at=when, lease_until=None,
+                    attempts=item.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+
+
+async def take_recipient_slots(
+    session: AsyncSession, recipients: Sequence[str], now: datetime, hold_until: datetime
+) -> dict[str, datetime]:
+    """Reserve each recipient until `hold_until`; returns the ones already held, with when.
+
+    One upsert per batch: the row lock on a recipient's slot serialises dispatchers only
+    for that recipient, so the per-recipient gap holds across the whole cluster.
+    """
+    if not recipients:
+        return {}
+    ins = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = ins(RecipientSlot).values(
+        [{"recipient": r, "next_allowed_at": hold_until} for r in recipients]
+    )
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[RecipientSlot.recipient],
+        set_={"next_allowed_at": stmt.excluded.next_allowed_at},
+        where=RecipientSlot.next_allowed_at <= now,
+    ).returning(RecipientSlot.recipient)
+    granted = set((await session.execute(upsert)).scalars())
+    blocked = [r for r in recipients if r not in granted]
+    if not blocked:
+        return {}
+    rows = await session.execute(
+        select(RecipientSlot.recipient, RecipientSlot.next_allowed_at).where(
+            RecipientSlot.recipient.in_(blocked)
+        )
+    )
+    return {r: at for r, at in rows.all()}
+
+
+async def _guarded_update(session: AsyncSession, item: Claimed, values: dict[str, Any]) -> bool:
+    # Only the holder of this attempt may record its outcome: if the lease ran out and
+    # another dispatcher re-claimed the row, `attempts` moved on and nothing is written.
+    result = await session.execute(
+        update(Message)
+        .where(Message.id == item.id, Message.attempts == item.attempts,
+               Message.status == "sending")
+        .values(lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def mark_sent(
+    session: AsyncSession, item: Claimed, provider: str, provider_id: str, now: datetime
+) -> bool:
+    """Record acceptance and bump the whatsapp_report, in the caller's transaction."""
+    values = {"status": "sent", "provider": provider, "provider_message_id": provider_id,
+              "sent_at": now, "updated_at": now,
+              "error_code": None, "error_text": None}  # fmt: skip
+    if not await _guarded_update(session, item, values):
+        return False
+    if item.channel == "whatsapp" and item.customer_id and item.vehicle_id:
+        await workshop_report.record_sent(session, item.customer_id, item.vehicle_id, now)
+    return True
+
+
+async def mark_retry(
+    session: AsyncSession, item: Claimed, provider: str, code: str, reason: str,
+    when: datetime, now: datetime,
+) -> bool:  # fmt: skip
+    """Put the message back in the queue for another attempt at `when`."""
+    values = {"status": "queued", "provider": provider, "next_attempt_at": when,
+              "error_code": code, "error_text": reason, "updated_at": now}  # fmt: skip
+    return await _guarded_update(session, item, values)
+
+
+async def mark_failed(
+    session: AsyncSession, item: Claimed, provider: str, code: str, reason: str, now: datetime
+) -> bool:
+    """Give up on the message with the provider's reason."""
+    values = {"status": "failed", "provider": provider, "failed_at": now,
+              "error_code": code, "error_text": reason, "updated_at": now}  # fmt: skip
+    return await _guarded_update(session, item, values)
+
+
+async def add_events(session: AsyncSession, events: list[dict[str, Any]]) -> None:
+    """Append history rows in one round trip."""
+    if events:
+        await session.execute(insert(MessageEvent), events)
