@@ -6,25 +6,29 @@ from datetime import UTC, date, datetime
 
 from lacak.reports.schemas import (
     ActivityFigures,
-    DayFigures,
-    GroupFigures,
     SignalFigures,
     WeeklyFigures,
     WorkshopFigures,
 )
+from lacak.signals.stats_schemas import Breakdown, DayPoint
 
 
 def figures(total: int = 30, wins: int = 19, failed: int = 0) -> WeeklyFigures:
     """A plausible week; knobs for the numbers the rules look at."""
     losses = total - wins
     daily = [
-        DayFigures(day=date(2026, 11, 9), closed=4, wins=3, losses=1, pnl=3.0, cumulative_pnl=3.0),
-        DayFigures(
-            day=date(2026, 11, 11), closed=3, wins=1, losses=2, pnl=-1.0, cumulative_pnl=2.0
-        ),
+        DayPoint(date=date(2026, 11, 9), closed=4, wins=3, losses=1, pnl=3.0, cumulative_pnl=3.0),
+        DayPoint(date=date(2026, 11, 11), closed=3, wins=1, losses=2, pnl=-1.0, cumulative_pnl=2.0),
     ]
-    weak = GroupFigures(
-        key="DOGEUSDT", total=8, wins=2, losses=6, winrate=25.0, avg_pnl=-1.2, total_pnl=-9.6
+    weak = Breakdown(
+        key="DOGEUSDT",
+        closed=8,
+        total=8,
+        wins=2,
+        losses=6,
+        winrate=25.0,
+        avg_pnl=-1.2,
+        total_pnl=-9.6,
     )
     winrate = round(wins / total * 100, 2) if total else 0.0
     signals = SignalFigures(

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lacak.reports.i18n import Lang, num, signed
-from lacak.reports.schemas import GroupFigures, WeeklyFigures
+from lacak.reports.schemas import WeeklyFigures
+from lacak.signals.stats_schemas import Breakdown
 
 Level = Literal["good", "info", "warn"]
 
@@ -124,11 +125,11 @@ def analyse(figures: WeeklyFigures, lang: Lang) -> list[Advice]:
     return out
 
 
-def _is_weak(group: GroupFigures) -> bool:
+def _is_weak(group: Breakdown) -> bool:
     return group.total >= MIN_GROUP_SAMPLE and (group.winrate < 50 or group.total_pnl < 0)
 
 
-def _worst_line(kind: str, group: GroupFigures, lang: Lang) -> str:
+def _worst_line(kind: str, group: Breakdown, lang: Lang) -> str:
     return PHRASES["worst_group"][lang].format(
         kind=PHRASES[kind][lang],
         key=group.key,

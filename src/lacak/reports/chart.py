@@ -13,14 +13,15 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
 from lacak.reports.i18n import Lang, num, short_day, signed, t
-from lacak.reports.schemas import DayFigures, WeeklyFigures
+from lacak.reports.schemas import WeeklyFigures
+from lacak.signals.stats_schemas import DayPoint
 
 GREEN, RED, BLUE, GREY = "#1a9e5c", "#d64545", "#2d5bd0", "#9aa5b1"
 
 
-def _week_days(figures: WeeklyFigures) -> list[DayFigures]:
+def _week_days(figures: WeeklyFigures) -> list[DayPoint]:
     # Every day of the period gets a point, so a quiet day shows as flat, not missing.
-    known = {d.day: d for d in figures.signals.daily}
+    known = {d.date: d for d in figures.signals.daily}
     days, cumulative = [], 0.0
     current = figures.period_start
     while current <= figures.period_end:
@@ -30,8 +31,8 @@ def _week_days(figures: WeeklyFigures) -> list[DayFigures]:
             days.append(found)
         else:
             days.append(
-                DayFigures(
-                    day=current, closed=0, wins=0, losses=0, pnl=0.0, cumulative_pnl=cumulative
+                DayPoint(
+                    date=current, closed=0, wins=0, losses=0, pnl=0.0, cumulative_pnl=cumulative
                 )
             )
         current += timedelta(days=1)
@@ -41,7 +42,7 @@ def _week_days(figures: WeeklyFigures) -> list[DayFigures]:
 def weekly_chart_png(figures: WeeklyFigures, lang: Lang) -> bytes:
     """Render the chart and return PNG bytes."""
     days = _week_days(figures)
-    labels = [short_day(d.day, lang) for d in days]
+    labels = [short_day(d.date, lang) for d in days]
     cumulative = [d.cumulative_pnl for d in days]
     winrates = [d.wins / (d.wins + d.losses) * 100 if d.wins + d.losses else 0.0 for d in days]
     decided = [d.wins + d.losses for d in days]

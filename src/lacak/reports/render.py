@@ -9,7 +9,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lacak.reports.analysis import Advice, analyse
 from lacak.reports.i18n import Lang, day, moment, num, signed, t
-from lacak.reports.schemas import GroupFigures, SignalFigures, WeeklyFigures
+from lacak.reports.schemas import SignalFigures, WeeklyFigures
+from lacak.signals.stats_schemas import Breakdown
 
 TELEGRAM_LIMIT = 4096
 ICONS = {"good": "✅", "info": "ℹ️", "warn": "⚠️"}
@@ -23,7 +24,7 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def _group(group: GroupFigures | None, lang: Lang) -> str:
+def _group(group: Breakdown | None, lang: Lang) -> str:
     if group is None:
         return t("none", lang)
     return (

@@ -6,28 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-
-class GroupFigures(BaseModel):
-    """Decided signals of one symbol, timeframe or side."""
-
-    key: str
-    total: int
-    wins: int
-    losses: int
-    winrate: float
-    avg_pnl: float
-    total_pnl: float
-
-
-class DayFigures(BaseModel):
-    """One business day of closed signals."""
-
-    day: date
-    closed: int
-    wins: int
-    losses: int
-    pnl: float
-    cumulative_pnl: float
+from lacak.signals.stats_schemas import Breakdown, DayPoint
 
 
 class SignalFigures(BaseModel):
@@ -47,13 +26,13 @@ class SignalFigures(BaseModel):
     breakeven: int = 0
     expired: int = 0
     open: int = 0
-    best_symbol: GroupFigures | None = None
-    worst_symbol: GroupFigures | None = None
-    best_timeframe: GroupFigures | None = None
-    worst_timeframe: GroupFigures | None = None
-    by_symbol: list[GroupFigures] = Field(default_factory=list)
-    by_timeframe: list[GroupFigures] = Field(default_factory=list)
-    daily: list[DayFigures] = Field(default_factory=list)
+    best_symbol: Breakdown | None = None
+    worst_symbol: Breakdown | None = None
+    best_timeframe: Breakdown | None = None
+    worst_timeframe: Breakdown | None = None
+    by_symbol: list[Breakdown] = Field(default_factory=list)
+    by_timeframe: list[Breakdown] = Field(default_factory=list)
+    daily: list[DayPoint] = Field(default_factory=list)
 
 
 class ActivityFigures(BaseModel):
