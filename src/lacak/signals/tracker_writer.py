@@ -186,6 +186,12 @@ class BatchWriter:
                 if not marker.done():
                     marker.set_result(not self._give_up)
 
+    async def _nap(self, seconds: float) -> None:
+        # A backoff pause that close() can cut short by waking the loop.
+        assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
     async def _write(self, batch: list[tuple[Any, ...]]) -> None:
         delay = 0.02
         while True:
@@ -197,7 +203,7 @@ class BatchWriter:
                 if is_transient(exc) and not self._give_up:
                     self.counters.retries += 1
                     log.warning("tracker: transient database error, retrying: %s", exc)
-                    await asyncio.sleep(delay)
+                    await self._nap(delay)
                     delay = min(delay * 2, 5.0)
                     continue
                 if len(batch) > 1 and not self._give_up:
