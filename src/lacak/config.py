@@ -58,6 +58,41 @@ class Settings(BaseSettings):
     legacy_logs_dir: Path | None = Field(None, validation_alias=_alias("LACAK_LEGACY_LOGS_DIR"))
     stats_min_sample: int = Field(5, validation_alias=_alias("LACAK_STATS_MIN_SAMPLE"))
 
+    # --- signal evaluation (docs/outcomes.md) ------------------------------------------
+    # Candles come from CSV files when a folder is set, else from the exchange via ccxt.
+    eval_exchange: str = Field("binance", validation_alias=_alias("LACAK_EVAL_EXCHANGE"))
+    eval_exchange_options: dict[str, object] = Field(
+        default_factory=dict, validation_alias=_alias("LACAK_EVAL_EXCHANGE_OPTIONS")
+    )
+    eval_candles_dir: Path | None = Field(None, validation_alias=_alias("LACAK_EVAL_CANDLES_DIR"))
+    eval_max_age_days: float = Field(7.0, gt=0, validation_alias=_alias("LACAK_EVAL_MAX_AGE_DAYS"))
+    eval_exit_split: str = Field("0.5,0.5", validation_alias=_alias("LACAK_EVAL_EXIT_SPLIT"))
+    eval_breakeven: bool = Field(True, validation_alias=_alias("LACAK_EVAL_BREAKEVEN"))
+    eval_leverage: float = Field(1.0, gt=0, validation_alias=_alias("LACAK_EVAL_LEVERAGE"))
+    eval_same_candle: Literal["finer", "pessimistic"] = Field(
+        "finer", validation_alias=_alias("LACAK_EVAL_SAME_CANDLE")
+    )
+    eval_finer_timeframe: str = Field("1m", validation_alias=_alias("LACAK_EVAL_FINER_TIMEFRAME"))
+    eval_fetch_retries: int = Field(5, ge=0, validation_alias=_alias("LACAK_EVAL_FETCH_RETRIES"))
+    eval_retry_seconds: float = Field(
+        1.0, ge=0, validation_alias=_alias("LACAK_EVAL_RETRY_SECONDS")
+    )
+
+    @field_validator("eval_exit_split")
+    @classmethod
+    def _check_exit_split(cls, value: str) -> str:
+        parts = [float(p) for p in value.replace(";", ",").split(",") if p.strip()]
+        if not 1 <= len(parts) <= 3 or any(p <= 0 for p in parts) or abs(sum(parts) - 1) > 1e-6:
+            raise ValueError("exit split needs 1 to 3 positive fractions summing to 1")
+        return value
+
+    @property
+    def eval_fractions(self) -> tuple[float, ...]:
+        """Exit split as fractions per take-profit leg."""
+        return tuple(
+            float(p) for p in self.eval_exit_split.replace(";", ",").split(",") if p.strip()
+        )
+
     # --- workshop & reminders (docs/workshop.md) -----------------------------------------
     workshop_name: str = Field("Bengkel Kami", validation_alias=_alias("LACAK_WORKSHOP_NAME"))
     workshop_service_phone: str = Field("", validation_alias=_alias("LACAK_WORKSHOP_SERVICE_PHONE"))
