@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from lacak.api.errors import Invalid
 from lacak.signals.models import SIDES
 from lacak.signals.validation import clean_symbol, clean_timeframe, timeframe_sentence
 
@@ -26,6 +35,9 @@ class _Window(BaseModel):
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
         return self
+
+
+Q = TypeVar("Q", bound=_Window)
 
 
 class StatsQuery(_Window):
@@ -176,3 +188,16 @@ class PromptStats(BaseModel):
     avg_per_day: float
     top_commands: list[CountRow]
     top_symbols: list[CountRow]
+
+
+def parse_query(model: type[Q], **values: object) -> Q:
+    """Build a query model; bad values become one `Invalid` sentence naming each field."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        sentences = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            message = str(err["msg"]).removeprefix("Value error, ")
+            sentences.append(f"{field}: {message}" if field else message)
+        raise Invalid("; ".join(sentences) + ".") from None
