@@ -9,5 +9,7 @@ app = typer.Typer(
 )
 
 # Command modules register themselves by decorating with `@app.command`; import them last.
-from lacak.cli import signals_stats  # noqa: E402,F401
-from lacak.cli import signals_legacy  # noqa: E402,F401
+from lacak.cli import (
+    signals_legacy,  # noqa: F401
+    signals_stats,  # noqa: F401
+)
