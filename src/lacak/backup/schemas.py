@@ -1,0 +1,36 @@
+"""Pydantic shapes for the backup API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class BackupRunOut(BaseModel):
+    """One recorded backup attempt."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    backup_id: str = Field(description="Business date the backup is for (YYYY-MM-DD)")
+    target: str
+    location: str | None
+    size_bytes: int | None
+    duration_seconds: float | None
+    files: int | None = Field(description="Files in the archive, manifest included")
+    status: str = Field(description="ok | failed")
+    error: str | None
+    sha256: str | None = Field(description="SHA-256 of the archive")
+    deleted: int = Field(description="Old backups removed by retention after this one")
+    trigger: str = Field(description="manual | api | schedule")
+    created_at: datetime
+
+
+class BackupRequest(BaseModel):
+    """Body of POST /backups (optional)."""
+
+    target: str | None = Field(
+        None, description='"local", a folder path, "gdrive" or "gdrive:ROOT"; default from settings'
+    )

@@ -1,0 +1,75 @@
+"""Local folder target: `<dir>/lacak-backup-YYYY-MM-DD.tar.gz`, replaced atomically."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lacak.backup.archive import ArchiveInfo
+from lacak.backup.manifest import CHUNK
+from lacak.backup.progress import NO_PROGRESS, Progress
+from lacak.backup.targets.base import StoredBackup, Target, TargetError, archive_name, backup_id_of
+
+
+class LocalTarget(Target):
+    """Backups kept as files in one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.description = f"local:{folder}"
+
+    async def put(
+        self, archive: Path, backup_id: str, info: ArchiveInfo, progress: Progress = NO_PROGRESS
+    ) -> str:
+        """Copy, fsync and re-read the copy; only a verified copy replaces the old file."""
+        return await asyncio.to_thread(self._put, archive, backup_id, info, progress)
+
+    def _put(self, archive: Path, backup_id: str, info: ArchiveInfo, progress: Progress) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        dest = self.folder / archive_name(backup_id)
+        tmp = dest.with_name(dest.name + ".part")
+        progress.phase("store", info.size)
+        with archive.open("rb") as src, tmp.open("wb") as out:
+            while chunk := src.read(CHUNK):
+                out.write(chunk)
+                progress.advance(len(chunk))
+            out.flush()
+            os.fsync(out.fileno())
+        digest = hashlib.sha256()
+        with tmp.open("rb") as check:
+            while chunk := check.read(CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != info.sha256:
+            tmp.unlink(missing_ok=True)
+            raise TargetError(f"the copy in {self.folder} does not match the archive (disk error?)")
+        os.replace(tmp, dest)
+        return str(dest)
+
+    async def list(self) -> list[StoredBackup]:
+        """Archives in the folder, oldest id first."""
+        return await asyncio.to_thread(_scan, self.folder)
+
+    async def fetch(self, backup_id: str, workdir: Path, progress: Progress = NO_PROGRESS) -> Path:
+        """The archive in place (no copy needed)."""
+        return Path((await self.find(backup_id)).location)
+
+    async def delete(self, backup: StoredBackup) -> None:
+        """Remove the archive file."""
+        await asyncio.to_thread(Path(backup.location).unlink, missing_ok=True)
+
+
+def _scan(folder: Path) -> list[StoredBackup]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        backup_id = backup_id_of(path.name)
+        if backup_id is None or not path.is_file():
+            continue
+        stat = path.stat()
+        modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+        found.append(StoredBackup(backup_id, path.name, stat.st_size, modified, str(path)))
+    return sorted(found, key=lambda b: b.backup_id)

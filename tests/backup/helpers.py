@@ -1,0 +1,72 @@
+"""Shared test helpers: fill the database with varied rows, read every row back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from lacak.db import Database, create_engine, session_scope
+from lacak.models import Base
+from lacak.signals.models import Prompt, Signal
+
+T0 = datetime(2026, 11, 18, 2, 30, 15, 123456, tzinfo=UTC)
+
+
+async def fill(db: Database, prompts: int = 40, signals: int = 25) -> None:
+    """Prompts and signals with awkward values: NULLs, JSON, unicode, microseconds."""
+    async with session_scope(db) as session:
+        for i in range(prompts):
+            session.add(
+                Prompt(
+                    created_at=T0 + timedelta(minutes=37 * i),
+                    user_id=1000 + i % 7,
+                    username=None if i % 5 == 0 else f"user_{i}_é✓",
+                    command="/signal" if i % 2 else "/start",
+                    symbol="BTCUSDT" if i % 2 else None,
+                    timeframe="1h" if i % 2 else None,
+                    args="x" * (i % 3),
+                )
+            )
+        for i in range(signals):
+            closed = i % 3 != 0
+            session.add(
+                Signal(
+                    id=f"sig-{i:03d}",
+                    given_at=T0 + timedelta(hours=5 * i),
+                    user_id=1000 + i % 4,
+                    symbol=("BTCUSDT", "ETHUSDT", "SOLUSDT")[i % 3],
+                    timeframe="1h",
+                    side="LONG" if i % 2 else "SHORT",
+                    entry=100.0 + i / 3,
+                    tp1=110.1,
+                    tp2=120.25,
+                    sl=95.0 - i / 7,
+                    status="CLOSED" if closed else "OPEN",
+                    result=("WIN" if i % 2 else "LOSS") if closed else None,
+                    pnl_percent=(1.0 / 3 + i) * (1 if i % 2 else -1) if closed else None,
+                    closed_at=T0 + timedelta(hours=5 * i + 3) if closed else None,
+                    exits=[{"level": "tp1", "fraction": 0.5, "price": 110.1}] if closed else None,
+                    created_at=T0,
+                    updated_at=T0,
+                )
+            )
+
+
+async def dump(
+    url: str, skip: tuple[str, ...] = ("backup_runs",)
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every lacak table, typed through the models, in primary-key order."""
+    engine = create_engine(url)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    try:
+        async with engine.connect() as conn:
+            for table in Base.metadata.sorted_tables:
+                if table.name in skip:
+                    continue
+                query = sa.select(table).order_by(*table.primary_key.columns)
+                out[table.name] = [tuple(r) for r in (await conn.execute(query)).all()]
+    finally:
+        await engine.dispose()
+    return out
