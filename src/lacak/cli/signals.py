@@ -9,7 +9,4 @@ app = typer.Typer(
 )
 
 # Command modules register themselves by decorating with `@app.command`; import them last.
-from lacak.cli import (
-    signals_legacy,  # noqa: F401
-    signals_stats,  # noqa: F401
-)
+from lacak.cli import signals_legacy, signals_stats  # noqa: E402,F401
