@@ -37,12 +37,14 @@ PROTECTED_ROUTERS = (
 # Routers that authenticate themselves (signed webhooks, dashboard session cookie).
 OPEN_ROUTERS = (
     "lacak.messaging.webhooks",
+    "lacak.bot.webhook",
     "lacak.web.router",
 )
 # Background parts started with the app; each module has `start(app)` and `stop(app)`.
 LIFECYCLE_MODULES = (
     "lacak.scheduler.runtime",
     "lacak.bot.runtime",
+    "lacak.messaging.runtime",
 )
 
 

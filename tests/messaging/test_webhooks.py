@@ -1,0 +1,160 @@
+"""Signed WhatsApp webhooks: handshake, signatures, replays, forward-only statuses, STOP."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from lacak.app import create_app
+from lacak.clock import Clock
+from lacak.config import Settings
+from lacak.db import Database, session_scope
+from lacak.messaging.models import Message
+from lacak.workshop.models import Customer
+from tests.messaging.conftest import provider_settings
+from tests.messaging.helpers import make_pairs, queue_reminders
+
+SECRET = "app-secret-xyz"
+
+
+@pytest.fixture
+async def hook(settings: Settings, clock: Clock, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An unauthenticated client on an app that knows the app secret and verify token."""
+    cfg = provider_settings(
+        settings, whatsapp_cloud_app_secret=SECRET, whatsapp_cloud_verify_token="verify-me",
+        fonnte_webhook_token="fonnte-hook",
+    )  # fmt: skip
+    app = create_app(cfg, clock=clock, db=db, start_background=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://lacak.test"
+    ) as http:
+        yield http
+
+
+def signed(payload: dict[str, Any], secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(payload).encode()
+    sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return body, {"X-Hub-Signature-256": f"sha256={sig}", "Content-Type": "application/json"}
+
+
+def statuses(*items: tuple[str, str, int]) -> dict[str, Any]:
+    return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{
+        "field": "messages",
+        "value": {"statuses": [{"id": i, "status": s, "timestamp": str(t),
+                                "recipient_id": "62812"} for i, s, t in items]},
+    }]}]}  # fmt: skip
+
+
+async def sent_message(db: Database, clock: Clock, wamid: str) -> Message:
+    pairs = await make_pairs(db, 1)
+    async with session_scope(db) as session:
+        await queue_reminders(session, pairs, clock.now())
+        msg = (await session.scalars(select(Message))).one()
+        msg.status, msg.provider_message_id, msg.sent_at = "sent", wamid, clock.now()
+    return msg
+
+
+async def test_handshake(hook: httpx.AsyncClient) -> None:
+    ok = await hook.get("/webhooks/whatsapp", params={
+        "hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "12345"})  # fmt: skip
+    assert ok.status_code == 200 and ok.text == "12345"
+    bad = await hook.get("/webhooks/whatsapp", params={
+        "hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"})  # fmt: skip
+    assert bad.status_code == 403 and bad.headers["content-type"] == "application/problem+json"
+
+
+async def test_forged_and_missing_signatures_are_refused(hook: httpx.AsyncClient) -> None:
+    body, headers = signed(statuses(("wamid.X", "delivered", 1)), secret="not-the-secret")
+    forged = await hook.post("/webhooks/whatsapp", content=body, headers=headers)
+    assert forged.status_code == 403
+    missing = await hook.post("/webhooks/whatsapp", content=body)
+    assert missing.status_code == 403
+    assert missing.headers["content-type"] == "application/problem+json"
+    # A valid signature over a different body is a forgery too.
+    _, good_headers = signed(statuses(("wamid.Y", "read", 1)))
+    tampered = await hook.post("/webhooks/whatsapp", content=body, headers=good_headers)
+    assert tampered.status_code == 403
+
+
+async def test_statuses_move_forward_only(
+    hook: httpx.AsyncClient, db: Database, clock: Clock
+) -> None:
+    msg = await sent_message(db, clock, "wamid.A")
+    t0 = int(clock.now().timestamp())
+    body, headers = signed(
+        statuses(("wamid.A", "read", t0 + 20), ("wamid.A", "delivered", t0 + 10))
+    )
+    result = (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).json()
+    assert result["applied"] == 1  # read applied, the late "delivered" ignored
+    body, headers = signed(statuses(("wamid.A", "sent", t0 + 30), ("wamid.A", "failed", t0 + 40)))
+    result = (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).json()
+    assert result["applied"] == 0
+    async with session_scope(db) as session:
+        row = await session.get(Message, msg.id)
+    assert row is not None and row.status == "read"
+    assert row.read_at is not None and row.delivered_at is not None
+
+
+async def test_replayed_body_changes_nothing(
+    hook: httpx.AsyncClient, db: Database, clock: Clock
+) -> None:
+    await sent_message(db, clock, "wamid.B")
+    body, headers = signed(statuses(("wamid.B", "delivered", 1_800_000_000)))
+    first = (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).json()
+    again = (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).json()
+    assert first["duplicate"] is False and first["applied"] == 1
+    assert again == {"duplicate": True}
+
+
+async def test_failed_is_final_and_keeps_the_reason(
+    hook: httpx.AsyncClient, db: Database, clock: Clock
+) -> None:
+    msg = await sent_message(db, clock, "wamid.C")
+    payload = statuses(("wamid.C", "failed", 1_800_000_000))
+    payload["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"] = [
+        {"code": 131026, "title": "Message undeliverable"}]  # fmt: skip
+    body, headers = signed(payload)
+    await hook.post("/webhooks/whatsapp", content=body, headers=headers)
+    body, headers = signed(statuses(("wamid.C", "read", 1_800_000_100)))
+    await hook.post("/webhooks/whatsapp", content=body, headers=headers)
+    async with session_scope(db) as session:
+        row = await session.get(Message, msg.id)
+    assert row is not None and row.status == "failed" and row.error_code == "131026"
+
+
+@pytest.mark.parametrize("word", ["STOP", "  berhenti "])
+async def test_stop_reply_opts_the_customer_out(
+    hook: httpx.AsyncClient, db: Database, clock: Clock, word: str
+) -> None:
+    [(cid, _, phone)] = await make_pairs(db, 1)
+    payload = {"entry": [{"changes": [{"value": {"messages": [
+        {"from": phone, "id": "wamid.in", "timestamp": "1", "type": "text",
+         "text": {"body": word}}]}}]}]}  # fmt: skip
+    body, headers = signed(payload)
+    result = (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).json()
+    assert result["opted_out"] == 1
+    async with session_scope(db) as session:
+        customer = await session.get(Customer, cid)
+    assert customer is not None and customer.opted_out_at == clock.now()
+
+
+async def test_fonnte_status_needs_the_shared_token(
+    hook: httpx.AsyncClient, db: Database, clock: Clock
+) -> None:
+    msg = await sent_message(db, clock, "80000001")
+    payload = {"device": "628", "id": "80000001", "stateid": "x", "status": "sent",
+               "state": "read"}  # fmt: skip
+    refused = await hook.post("/webhooks/fonnte", json=payload)
+    assert refused.status_code == 403
+    ok = await hook.post("/webhooks/fonnte", params={"token": "fonnte-hook"}, json=payload)
+    assert ok.status_code == 200 and ok.json()["applied"] == 1
+    async with session_scope(db) as session:
+        row = await session.get(Message, msg.id)
+    assert row is not None and row.status == "read"
