@@ -121,6 +121,20 @@ class Settings(BaseSettings):
         "id", validation_alias=_alias("LACAK_REMINDER_CLOUD_TEMPLATE_LANGUAGE")
     )
 
+    # --- reports & admin bot (docs/reports.md) --------------------------------------
+    # A service visit this many days after a reminder counts as "came in after a reminder".
+    reminder_effect_days: int = Field(30, validation_alias=_alias("LACAK_REMINDER_EFFECT_DAYS"))
+    telegram_mode: Literal["polling", "webhook"] = Field(
+        "polling", validation_alias=_alias("LACAK_TELEGRAM_MODE")
+    )
+    # Public HTTPS URL Telegram should call in webhook mode (ends in /webhooks/telegram).
+    telegram_webhook_url: str | None = Field(
+        None, validation_alias=_alias("LACAK_TELEGRAM_WEBHOOK_URL")
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_alias("LACAK_TELEGRAM_WEBHOOK_SECRET")
+    )
+
     # --- Telegram --------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=_alias("TELEGRAM_BOT_TOKEN")

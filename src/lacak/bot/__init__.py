@@ -1,0 +1,1 @@
+"""Telegram admin bot: admin gate, commands over the shared services, error reporting."""
