@@ -164,3 +164,35 @@ class VisitOut(BaseModel):
     odometer: int | None
     notes: str | None
     created_at: datetime
+
+
+class ReportOut(BaseModel):
+    """A whatsapp_report row with the old system's field names."""
+
+    id: uuid.UUID
+    id_customer: uuid.UUID
+    id_vehicle: uuid.UUID
+    last_message_date: datetime | None
+    frequency: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReportDetailOut(BaseModel):
+    """A whatsapp_report row joined with its customer and vehicle (old field names)."""
+
+    id: uuid.UUID
+    customer_name: str
+    customer_phone: str
+    vehicle_model: str | None
+    vehicle_nopol: str
+    last_message_date: datetime | None
+    frequency: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ResetIn(BaseModel):
+    """Optional body of reset-frequency: one customer, or everyone when absent."""
+
+    id_customer: uuid.UUID | None = None
