@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,12 +52,16 @@ def file_probe(out: Path, started: Path | None = None, release: Path | None = No
     """A job whose side effect is one line in `out` per run (for multi-process tests)."""
 
     async def probe(ctx: JobContext) -> Mapping[str, Any]:
-        if started is not None:
-            started.touch()
-        while release is not None and not release.exists():
-            await asyncio.sleep(0.05)
-        with out.open("a") as handle:
-            handle.write(f"{os.getpid()} {ctx.scheduled_for.isoformat()}\n")
+        await asyncio.to_thread(_probe_body, ctx.scheduled_for, out, started, release)
         return {"pid": os.getpid()}
 
     return JobSpec(name="probe", func=probe, cron_setting=DAILY, description="file probe")
+
+
+def _probe_body(at: datetime, out: Path, started: Path | None, release: Path | None) -> None:
+    if started is not None:
+        started.touch()
+    while release is not None and not release.exists():
+        time.sleep(0.05)
+    with out.open("a") as handle:
+        handle.write(f"{os.getpid()} {at.isoformat()}\n")

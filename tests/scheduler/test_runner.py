@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from lacak.api.pagination import PageParams
@@ -165,16 +166,21 @@ async def test_manual_runs_get_distinct_keys(make_runner: RunnerFactory, db: Dat
     assert page.total == total == 3 and len(page.items) == 2
 
 
-async def test_runs_left_by_dead_processes_are_failed(
-    make_runner: RunnerFactory, db: Database
-) -> None:
+@pytest.fixture
+def dead_pid() -> int:
+    """The id of a process that has exited."""
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
         text=True,
         check=True,
     )
-    dead_pid = int(gone.stdout)
+    return int(gone.stdout)
+
+
+async def test_runs_left_by_dead_processes_are_failed(
+    make_runner: RunnerFactory, db: Database, dead_pid: int
+) -> None:
     async with session_scope(db) as session:
         session.add(
             JobRun(

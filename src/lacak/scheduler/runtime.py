@@ -62,6 +62,11 @@ class SchedulerRuntime:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    async def wait_idle(self) -> None:
+        """Wait until every run this runtime started (catch-up included) has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     async def fire(self, name: str) -> None:
         """APScheduler callback: run the occurrence that is due now per the app clock."""
         window = timedelta(seconds=max(self.runner.settings.job_grace_seconds, 60))
