@@ -30,6 +30,7 @@ PROTECTED_ROUTERS = (
     "lacak.scheduler.router",
     "lacak.workshop.router",
     "lacak.workshop.report_router",
+    "lacak.workshop.legacy_router",
     "lacak.messaging.router",
     "lacak.backup.router",
     "lacak.reports.router",

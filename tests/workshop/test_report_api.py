@@ -1,4 +1,4 @@
-"""The whatsapp_report API: exact field names, arrays with X-Total-Count, 404s, reset keeps history."""
+"""whatsapp_report API: exact fields, arrays with X-Total-Count, 404s, reset keeps history."""
 
 from __future__ import annotations
 
