@@ -14,8 +14,8 @@ from lacak.signals.models import Prompt, Signal
 from lacak.signals.validation import check_signal_fields, pnl_from_exit
 
 SUMMARY = (
-    "Demo signals: 1476 prompts from 40 demo users (demo_trader1-40) and 233 signals "
-    "(219 closed, 14 open), source 'demo', 2026-10-22 to 2026-11-20."
+    "Demo signals: 1476 prompts from 40 demo users (demo_trader1-40) and 265 signals "
+    "(253 closed, 12 open), source 'demo', 2026-10-22 to 2026-11-20."
 )
 
 
@@ -34,7 +34,7 @@ async def test_demo_month(session: AsyncSession, clock: Clock) -> None:
     assert all(start <= p.created_at <= clock.now() for p in prompts)
 
     open_ = [s for s in signals if s.status == "OPEN"]
-    assert 8 <= len(open_) <= 16
+    assert len(open_) == demo.STILL_OPEN
     assert {s.symbol for s in signals} == set(demo.START_PRICES)
     assert {s.side for s in signals} == {"LONG", "SHORT"}
     assert len({s.timeframe for s in signals}) >= 4

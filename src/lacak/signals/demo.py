@@ -42,8 +42,8 @@ COMMANDS = {
 TIMEFRAME_RISK = {"15m": (0.006, 4), "1h": (0.012, 14), "4h": (0.022, 40), "1d": (0.04, 90)}
 OUTCOMES = {"WIN": 52, "LOSS": 33, "BREAKEVEN": 7, "EXPIRED": 8}
 PROMPTS_PER_DAY = 50
-SIGNALS_PER_DAY = 7.8
-OPEN_WINDOW = timedelta(hours=28)
+SIGNALS_PER_DAY = 8.8
+STILL_OPEN = 12
 
 
 async def is_empty(session: AsyncSession) -> bool:
@@ -163,7 +163,7 @@ def _signals(rng: random.Random, clock: Clock, days: list[date]) -> list[dict[st
             symbol = rng.choice(list(START_PRICES))
             timeframe = rng.choice(list(TIMEFRAME_RISK))
             side = "LONG" if rng.random() < 0.56 else "SHORT"
-            risk, hours = TIMEFRAME_RISK[timeframe]
+            risk = TIMEFRAME_RISK[timeframe][0]
             entry = paths[symbol][index] * math.exp(rng.gauss(0.0, 0.01))
             row: dict[str, Any] = {
                 "id": service.new_signal_id(
@@ -188,9 +188,12 @@ def _signals(rng: random.Random, clock: Clock, days: list[date]) -> list[dict[st
                 "tp2_hit_at": None,
                 "sl_hit_at": None,
             }
-            if now - given_at > OPEN_WINDOW:
-                _close(rng, row, hours * rng.uniform(0.2, 1.8), now)
             rows.append(row)
+    rows.sort(key=lambda r: r["given_at"])
+    # The newest dozen are still running, whatever the time of day the demo is loaded.
+    for row in rows[:-STILL_OPEN]:
+        hours = TIMEFRAME_RISK[row["timeframe"]][1]
+        _close(rng, row, hours * rng.uniform(0.2, 1.8), now)
     return rows
 
 
