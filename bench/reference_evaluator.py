@@ -6,8 +6,9 @@ way, candle by candle. It is the yardstick for the property tests and the benchm
 
 from __future__ import annotations
 
+import bisect
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 from lacak.signals.outcomes import (
     EXPIRED,
@@ -23,6 +24,28 @@ from lacak.signals.outcomes import (
 )
 
 
+class _Rows(NamedTuple):
+    """Candles as plain Python lists (what a simple script would hold)."""
+
+    time: list[int]
+    open: list[float]
+    high: list[float]
+    low: list[float]
+    close: list[float]
+    timeframe_ms: int
+
+
+def _rows(c: Candles) -> _Rows:
+    return _Rows(
+        c.time.tolist(),
+        c.open.tolist(),
+        c.high.tolist(),
+        c.low.tolist(),
+        c.close.tolist(),
+        c.timeframe_ms,
+    )
+
+
 def _touch(up: bool, high: float, low: float, level: float) -> bool:
     return high >= level if up else low <= level
 
@@ -33,13 +56,13 @@ def _beyond(up: bool, price: float, level: float) -> bool:
 
 
 def _finer_order(
-    fin: Candles | None, t0: int, tf: int, is_long: bool, stop: float, target: float
+    fin: _Rows | None, t0: int, tf: int, is_long: bool, stop: float, target: float
 ) -> tuple[str, int, float] | None:
     """('target'|'stop', time, stop price) from the finer candles inside [t0, t0+tf)."""
     if fin is None:
         return None
-    for f in range(len(fin)):
-        ft = int(fin.time[f])
+    for f in range(bisect.bisect_left(fin.time, t0), len(fin.time)):
+        ft = fin.time[f]
         if ft < t0:
             continue
         if ft >= t0 + tf:
@@ -60,7 +83,7 @@ def _finer_order(
 
 
 def evaluate_one(
-    c: Candles, s: SignalArrays, i: int, rules: Rules, fin: Candles | None, data_end: int
+    c: _Rows, s: SignalArrays, i: int, rules: Rules, fin: _Rows | None, data_end: int
 ) -> dict[str, Any]:
     """Resolve signal number `i` of `s` candle by candle."""
     is_long = int(s.side[i]) == 1
@@ -87,7 +110,7 @@ def evaluate_one(
         "tie_time": -1,
     }
     tf = c.timeframe_ms
-    first = next((j for j in range(len(c)) if int(c.time[j]) >= start_ms), len(c))
+    first = bisect.bisect_left(c.time, start_ms)
     stop_from = fresh_from = first
     last = -1
 
@@ -96,7 +119,7 @@ def evaluate_one(
             leg_price[j], leg_time[j], leg_kind[j] = px, t, kind
         out.update(closed=True, result=res, closed_time=t)
 
-    for j in range(first, len(c)):
+    for j in range(first, len(c.time)):
         t = int(c.time[j])
         if t >= deadline:
             break
@@ -193,5 +216,6 @@ def evaluate_reference(
         if data_end_ms is not None
         else (int(c.time[-1]) + c.timeframe_ms if len(c) else -1)
     )
-    fin = finer if finer is not None and len(finer) else None
-    return [evaluate_one(c, s, i, rules, fin, data_end) for i in range(len(s.given_ms))]
+    fin = _rows(finer) if finer is not None and len(finer) else None
+    rows = _rows(c)
+    return [evaluate_one(rows, s, i, rules, fin, data_end) for i in range(len(s.given_ms))]

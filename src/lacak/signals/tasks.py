@@ -8,6 +8,7 @@ from typing import Any
 
 from lacak.scheduler.registry import JobContext, JobSpec
 from lacak.signals import legacy
+from lacak.signals.evaluate_job import evaluate_open_signals
 
 
 async def export_signal_logs(ctx: JobContext) -> Mapping[str, Any]:
@@ -40,5 +41,11 @@ JOBS = [
         export_signal_logs,
         "cron_export_logs",
         "Write the day's signal logs in the old bot's layout to LACAK_LEGACY_LOGS_DIR",
-    )
+    ),
+    JobSpec(
+        "evaluate_signals",
+        evaluate_open_signals,
+        "cron_evaluate_signals",
+        "Resolve open signals WIN/LOSS/EXPIRED from market candles (docs/outcomes.md)",
+    ),
 ]

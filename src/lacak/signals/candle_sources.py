@@ -1,0 +1,142 @@
+"""Exchange candles through ccxt (async), cached in the database so none is fetched twice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import ccxt.async_support as ccxt
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lacak.signals import candles as candle_store
+from lacak.signals.candles import Row, timeframe_ms
+from lacak.signals.outcomes import Candles
+
+log = logging.getLogger(__name__)
+PAGE = 1000
+
+
+class ExchangeSource:
+    """Closed candles of one exchange; fetches only what the cache does not hold yet."""
+
+    def __init__(
+        self,
+        exchange_id: str,
+        config: dict[str, Any] | None = None,
+        *,
+        now_ms: Callable[[], int],
+        retries: int = 5,
+        retry_seconds: float = 1.0,
+    ) -> None:
+        if exchange_id not in ccxt.exchanges:
+            raise ValueError(f"unknown exchange {exchange_id!r} (ccxt has no such id)")
+        cfg: dict[str, Any] = dict(config or {})
+        cfg["enableRateLimit"] = True  # never hammer the exchange, whatever the options say
+        if exchange_id == "binance":
+            # Spot markets only: derivatives would be more requests and other symbols.
+            cfg.setdefault("options", {}).setdefault("fetchMarkets", ["spot"])
+        self.name = exchange_id
+        self.exchange = getattr(ccxt, exchange_id)(cfg)
+        self.now_ms = now_ms
+        self.retries = retries
+        self.retry_seconds = retry_seconds
+        self._symbols: dict[str, str] | None = None
+        self.fetched = 0  # candles fetched over HTTP in this run (tests, logs)
+
+    async def _call(self, what: str, func: Callable[[], Any]) -> Any:
+        for attempt in range(self.retries + 1):
+            try:
+                return await func()
+            except (ccxt.NetworkError, ccxt.RateLimitExceeded, ccxt.DDoSProtection) as exc:
+                if attempt >= self.retries:
+                    raise
+                wait = self.retry_seconds * 2**attempt
+                headers = self.exchange.last_response_headers or {}
+                retry_after = headers.get("Retry-After") or headers.get("retry-after")
+                if retry_after and str(retry_after).replace(".", "", 1).isdigit():
+                    wait = max(wait, min(float(retry_after), 60.0))
+                log.warning(
+                    "%s %s failed (%s); retry %d in %.1fs",
+                    self.name,
+                    what,
+                    type(exc).__name__,
+                    attempt + 1,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def market(self, symbol: str) -> str | None:
+        """ccxt symbol (`BTC/USDT`) for a lacak symbol (`BTCUSDT`), or None when unknown."""
+        if self._symbols is None:
+            markets = await self._call("load_markets", self.exchange.load_markets)
+            self._symbols = {}
+            for m in markets.values():
+                plain = str(m["id"]).upper().replace("/", "").replace("-", "").replace("_", "")
+                self._symbols.setdefault(plain, m["symbol"])
+                self._symbols.setdefault(str(m["symbol"]).replace("/", "").upper(), m["symbol"])
+        return self._symbols.get(symbol.upper())
+
+    async def _fetch(self, market: str, timeframe: str, since: int, until: int) -> list[Row]:
+        tf = timeframe_ms(timeframe)
+        now = self.now_ms()
+        rows: list[Row] = []
+        while since < until:
+            fetch = partial(self.exchange.fetch_ohlcv, market, timeframe, since=since, limit=PAGE)
+            page = await self._call("fetch_ohlcv", fetch)
+            fresh = [r for r in page if r[0] >= since]
+            if not fresh:
+                break
+            for r in fresh:
+                # The still-forming candle is never used (nor cached).
+                if r[0] < until and r[0] + tf <= now:
+                    o, h, lo, c, v = (float(x or 0) for x in r[1:6])
+                    rows.append((int(r[0]), o, h, lo, c, v))
+            since = int(fresh[-1][0]) + tf
+        self.fetched += len(rows)
+        return rows
+
+    async def candles(
+        self, session: AsyncSession, symbol: str, timeframe: str, since_ms: int, until_ms: int
+    ) -> Candles | None:
+        """Cached candles plus the missing stretches fetched (and cached) now."""
+        market = await self.market(symbol)
+        if market is None:
+            return None
+        tf = timeframe_ms(timeframe)
+        now = self.now_ms()
+        until_ms = min(until_ms, now)
+        have = await candle_store.cached(session, self.name, symbol, timeframe, since_ms, until_ms)
+        added = 0
+        for a, b in _gaps(have.time, tf, since_ms, until_ms, now):
+            rows = await self._fetch(market, timeframe, a, b)
+            await candle_store.store(session, self.name, symbol, timeframe, rows)
+            added += len(rows)
+        if added:
+            have = await candle_store.cached(
+                session, self.name, symbol, timeframe, since_ms, until_ms
+            )
+        return have
+
+    async def close(self) -> None:
+        """Close ccxt's HTTP session."""
+        await self.exchange.close()
+
+
+def _gaps(times: np.ndarray, tf: int, since: int, until: int, now: int) -> list[tuple[int, int]]:
+    """Stretches of [since, until) where a closed candle may exist but none is cached."""
+    if len(times) == 0:
+        return [(since, until)] if since < until and since + tf <= now else []
+    out: list[tuple[int, int]] = []
+    if times[0] - since >= tf:
+        out.append((since, int(times[0])))
+    jumps = np.flatnonzero(np.diff(times) > tf)
+    out.extend((int(times[j]) + tf, int(times[j + 1])) for j in jumps)
+    nxt = int(times[-1]) + tf
+    if nxt < until and nxt + tf <= now:
+        out.append((nxt, until))
+    return out
