@@ -13,9 +13,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from lacak import migrate as migrations
 from lacak.clock import Clock
 from lacak.db import Database
 from lacak.signals import tracker_batch
@@ -63,6 +64,23 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError):
         return "no such table" not in text and "no such column" not in text
     return any(word in text for word in _TRANSIENT_WORDS) and isinstance(exc, DBAPIError)
+
+
+def _begin_immediate(db: Database) -> None:
+    """Make every writer transaction take SQLite's write lock up front.
+
+    A deferred transaction that reads first (an outcome looks its signal up) cannot upgrade
+    to a writer once another process has committed: SQLite answers "database is locked" at
+    once, without waiting. BEGIN IMMEDIATE waits in the busy handler instead.
+    """
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _no_implicit_begin(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(db.engine.sync_engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class BatchWriter:
@@ -140,6 +158,8 @@ class BatchWriter:
         if self.auto_migrate:
             await self._migrate()
         self.db = Database(self.url)
+        if self.db.dialect == "sqlite":
+            _begin_immediate(self.db)
         try:
             while True:
                 stopping = self._stopping
@@ -157,9 +177,11 @@ class BatchWriter:
     async def _migrate(self) -> None:
         # Several processes may start on a fresh database at once; the loser of a DDL race
         # finds the schema at head on its next attempt.
+        from lacak import migrate  # Alembic is heavy; only needed when asked to migrate
+
         for attempt in range(5):
             try:
-                await migrations.upgrade_async(self.url)
+                await migrate.upgrade_async(self.url)
                 return
             except Exception as exc:
                 self.counters.last_error = f"migration: {exc}"
