@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import typer
 
 from lacak import migrate
 from lacak.cli import common
 from lacak.clock import Clock
-from lacak.db import session_scope
+from lacak.config import Settings
+from lacak.db import Database, session_scope
+from lacak.messaging import dispatcher
 from lacak.workshop.reminders import ReminderRunSummary, run_reminders
 
 app = typer.Typer(help="WhatsApp maintenance reminders.", no_args_is_help=True)
@@ -50,17 +51,11 @@ async def _run(clock: Clock, day: date | None, dry_run: bool) -> ReminderRunSumm
         return summary
 
 
-async def _dispatch(cfg: Any, clock: Clock, db: Any) -> tuple[int, int]:
-    # The dispatcher is the messaging domain's; without it the scheduled dispatch job sends.
-    try:
-        from lacak.messaging import dispatcher  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return 0, 0
-    fn = getattr(dispatcher, "dispatch_pending", None)
-    if fn is None:
-        return 0, 0
-    result = await fn(db, cfg, clock, kinds=("reminder",))
-    return int(getattr(result, "sent", 0)), int(getattr(result, "failed", 0))
+async def _dispatch(cfg: Settings, clock: Clock, db: Database) -> tuple[int, int]:
+    # Send what was just queued so the summary can say sent/failed; the scheduled dispatch
+    # job does the same for messages held by quiet hours or retries.
+    result = await dispatcher.dispatch_pending(db, cfg, clock)
+    return result.sent, result.failed
 
 
 def _print(summary: ReminderRunSummary, clock: Clock) -> None:
