@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from starlette.middleware.sessions import SessionMiddleware
 
 from lacak import __version__
 from lacak.api import health
@@ -19,6 +20,8 @@ from lacak.config import Settings
 from lacak.db import Database
 from lacak.modules import optional_import
 from lacak.security import resolve_api_token
+from lacak.web.session import COOKIE as SESSION_COOKIE
+from lacak.web.session import session_secret
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,14 @@ def create_app(
     app.state.db = db
     app.state.api_token = token
     install_error_handlers(app)
+    # The dashboard's login lives in a signed cookie; its key follows the API token.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(token),
+        session_cookie=SESSION_COOKIE,
+        same_site="lax",
+        max_age=12 * 3600,
+    )
     app.middleware("http")(_measure)
     app.include_router(health.router)
     for name in PROTECTED_ROUTERS:

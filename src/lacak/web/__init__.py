@@ -1,0 +1,1 @@
+"""Web dashboard: server-rendered pages behind a token login, no CDN at run time."""

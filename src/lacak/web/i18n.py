@@ -1,0 +1,68 @@
+"""Dashboard wording in Indonesian and English."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "overview": {"id": "Ringkasan", "en": "Overview"},
+    "signals": {"id": "Sinyal", "en": "Signals"},
+    "activity": {"id": "Aktivitas", "en": "Activity"},
+    "workshop": {"id": "Bengkel", "en": "Workshop"},
+    "jobs": {"id": "Job", "en": "Jobs"},
+    "backups": {"id": "Backup", "en": "Backups"},
+    "logout": {"id": "Keluar", "en": "Log out"},
+    "login": {"id": "Masuk", "en": "Log in"},
+    "token": {"id": "Token API", "en": "API token"},
+    "login_help": {
+        "id": "Masukkan LACAK_API_TOKEN (lihat var/api_token bila dibuat otomatis).",
+        "en": "Enter LACAK_API_TOKEN (see var/api_token when it was generated).",
+    },
+    "bad_token": {"id": "Token salah.", "en": "Wrong token."},
+    "last_7_days": {"id": "7 hari terakhir", "en": "Last 7 days"},
+    "winrate": {"id": "Winrate", "en": "Winrate"},
+    "decided": {"id": "Selesai (W/L)", "en": "Decided (W/L)"},
+    "avg_pnl": {"id": "Rata-rata PnL", "en": "Average PnL"},
+    "total_pnl": {"id": "Total PnL", "en": "Total PnL"},
+    "profit_factor": {"id": "Profit factor", "en": "Profit factor"},
+    "max_drawdown": {"id": "Drawdown maks.", "en": "Max drawdown"},
+    "open": {"id": "Terbuka", "en": "Open"},
+    "expired": {"id": "Kedaluwarsa", "en": "Expired"},
+    "prompts": {"id": "Perintah", "en": "Commands"},
+    "unique_users": {"id": "Pengguna unik", "en": "Unique users"},
+    "due_7": {"id": "Jatuh tempo ≤ 7 hari", "en": "Due within 7 days"},
+    "last_runs": {"id": "Job terakhir", "en": "Latest job runs"},
+    "last_backup": {"id": "Backup terakhir", "en": "Latest backup"},
+    "never": {"id": "belum pernah", "en": "never"},
+    "cum_pnl": {"id": "PnL kumulatif (%)", "en": "Cumulative PnL (%)"},
+    "winrate_by_symbol": {"id": "Winrate per simbol", "en": "Winrate by symbol"},
+    "winrate_by_tf": {"id": "Winrate per timeframe", "en": "Winrate by timeframe"},
+    "filter": {"id": "Terapkan", "en": "Apply"},
+    "days": {"id": "Hari", "en": "Days"},
+    "from": {"id": "Dari", "en": "From"},
+    "to": {"id": "Sampai", "en": "To"},
+    "symbol": {"id": "Simbol", "en": "Symbol"},
+    "timeframe": {"id": "Timeframe", "en": "Timeframe"},
+    "side": {"id": "Arah", "en": "Side"},
+    "source": {"id": "Sumber", "en": "Source"},
+    "any": {"id": "semua", "en": "any"},
+    "given": {"id": "Diberikan", "en": "Given"},
+    "result": {"id": "Hasil", "en": "Result"},
+    "levels": {"id": "Level tercapai", "en": "Levels hit"},
+    "exit": {"id": "Keluar", "en": "Exit"},
+    "mfe_mae": {"id": "MFE / MAE", "en": "MFE / MAE"},
+    "time_to_close": {"id": "Lama (jam)", "en": "Time (h)"},
+    "signals_table": {"id": "Daftar sinyal", "en": "Signals"},
+    "open_signals": {"id": "Sinyal terbuka", "en": "Open signals"},
+    "download": {"id": "Unduh", "en": "Download"},
+    "no_rows": {"id": "Tidak ada data.", "en": "No data."},
+    "prev": {"id": "Sebelumnya", "en": "Previous"},
+    "next": {"id": "Berikutnya", "en": "Next"},
+    "status": {"id": "Status", "en": "Status"},
+    "run_now": {"id": "Jalankan sekarang", "en": "Run now"},
+    "alerts": {"id": "Peringatan", "en": "Alerts"},
+    "no_alerts": {"id": "Tidak ada peringatan.", "en": "No alerts."},
+}
+
+
+def translator(lang: str) -> dict[str, str]:
+    """All phrases in one language, for templates (`t.winrate`)."""
+    return {key: phrases.get(lang) or phrases["en"] for key, phrases in WORDS.items()}

@@ -1,0 +1,91 @@
+"""Dashboard routes: login/logout, static assets, and the overview page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import FileResponse, RedirectResponse
+
+from lacak.api.deps import ClockDep, SessionDep, SettingsDep
+from lacak.backup import service as backup_service
+from lacak.scheduler import service as scheduler_service
+from lacak.signals import stats as signals_stats
+from lacak.signals import stats_prompts
+from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
+from lacak.web import session as web_session
+from lacak.web.pages_signals import router as signals_router
+from lacak.web.render import page, to_login
+from lacak.workshop import service as workshop_service
+
+STATIC = Path(__file__).parent / "static"
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+router.include_router(signals_router)
+
+
+@router.get("/static/{name}")
+async def static(name: str) -> Response:
+    """Bundled CSS/JS/SVG (no CDN at run time)."""
+    path = (STATIC / name).resolve()
+    if path.parent != STATIC.resolve() or not path.is_file():
+        raise HTTPException(404, f"No static file named {name!r}.")
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str = "/dashboard") -> Response:
+    """The token login form."""
+    return page(request, "login.html", "login", "", next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    token: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/dashboard",
+) -> Response:
+    """Check the token; on success start a session and go where the user was heading."""
+    web_session.check_csrf(request, csrf)
+    if not web_session.check_token(request, token):
+        response = page(request, "login.html", "login", "", next=_safe_next(next), error="bad")
+        response.status_code = 401
+        return response
+    request.session.clear()
+    request.session[web_session.LOGGED_IN] = True
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    """End the session."""
+    web_session.check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/dashboard/login", status_code=303)
+
+
+@router.get("")
+async def overview(
+    request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
+) -> Response:
+    """Key figures of both jobs, latest job runs, latest backup."""
+    if not web_session.is_logged_in(request):
+        return to_login(request)
+    stats = await signals_stats.signal_stats(session, clock, StatsQuery(days=7))
+    prompts = await stats_prompts.prompt_stats(session, clock, PromptStatsQuery(days=7, top=5))
+    _, due = await workshop_service.list_vehicles(
+        session, due_before=clock.today() + timedelta(days=8), active=True, limit=1
+    )
+    jobs = await scheduler_service.list_jobs(session, settings=settings, clock=clock)
+    backup = await backup_service.latest_run(session)
+    return page(
+        request, "overview.html", "overview", "overview",
+        s=stats, prompts=prompts, due=due, jobs=jobs, backup=backup, clock=clock,
+    )  # fmt: skip
+
+
+def _safe_next(target: str) -> str:
+    # Only same-site dashboard paths: never bounce a fresh login to another host.
+    return target if target.startswith("/dashboard") and "//" not in target else "/dashboard"
