@@ -57,8 +57,8 @@ def import_legacy_command(
         print_json(summary.as_dict())
         return
     for error in summary.errors:
-        console.print(f"[yellow]{error}[/]", highlight=False, markup=False)
-    console.print(summary.sentence(), highlight=False)
+        console.print(error, style="yellow", highlight=False, markup=False, soft_wrap=True)
+    console.print(summary.sentence(), highlight=False, soft_wrap=True)
 
 
 async def _import(cfg: Settings, folder: Path, advance: legacy.Progress) -> legacy.ImportSummary:
@@ -87,7 +87,7 @@ def export_legacy_command(
     if as_json:
         print_json(summary.as_dict())
         return
-    console.print(f"{summary.sentence()} Folder: {folder}", highlight=False)
+    console.print(f"{summary.sentence()} Folder: {folder}", highlight=False, soft_wrap=True)
 
 
 async def _export(cfg: Settings, folder: Path, advance: legacy.Progress) -> legacy.ExportSummary:
