@@ -9,5 +9,4 @@ app = typer.Typer(
 )
 
 # Command modules register themselves by decorating with `@app.command`; import them last.
-from lacak.cli import signals_legacy, signals_stats  # noqa: E402,F401
-from lacak.cli import signals_evaluate  # noqa: E402,F401
+from lacak.cli import signals_evaluate, signals_legacy, signals_stats  # noqa: E402,F401
