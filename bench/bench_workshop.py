@@ -1,7 +1,8 @@
 """Workshop: reminder due selection + enqueue, whatsapp_report statistics and list pages.
 
 Sizes: 200,000 by default; `--full` (LACAK_BENCH_FULL=1) uses 1,000,000 vehicles and
-1,000,000 report rows on SQLite (LACAK_BENCH_WORKSHOP_N for any other size). Side by side, labelled OLD BASELINE, the old system's approach: every vehicle
+1,000,000 report rows on SQLite (LACAK_BENCH_WORKSHOP_N for any other size).
+Side by side, labelled OLD BASELINE, the old system's approach: every vehicle
 read and filtered in Python with one message insert (after a read) per due vehicle; a
 read-modify-write counter per send; every row returned per list call.
 """
@@ -223,24 +224,28 @@ async def _main(folder: Path, n: int) -> None:
     try:
         seconds, queued = await reminder_run(db, settings)
         print(
-            f"reminder run (due selection + enqueue, {n:,} vehicles): {seconds:.3f} s, {queued:,} queued"
+            f"reminder run (select due + enqueue, {n:,} vehicles): {seconds:.3f} s, "
+            f"{queued:,} queued"
         )
         seconds, queued = await reminder_run(db, settings)
         print(f"reminder re-run (all already reminded): {seconds:.3f} s, {queued} queued")
         seconds, queued = await old_reminder_run(db)
         print(
-            f"OLD BASELINE reminder run (scan all, per-row check+insert): {seconds:.3f} s, {queued:,} queued"
+            f"OLD BASELINE reminder run (scan all, per-row check+insert): {seconds:.3f} s, "
+            f"{queued:,} queued"
         )
         stats = await statistics_ms(db)
         print(
-            f"statistics over {n:,} report rows: median {median(stats):.1f} ms, min {min(stats):.1f} ms"
+            f"statistics over {n:,} report rows: median {median(stats):.1f} ms, "
+            f"min {min(stats):.1f} ms"
         )
         rps, p99 = await list_pages(settings, db, 800)
         print(f"GET /whatsapp-report/?limit=50 (8 concurrent): {rps:.0f} rps, p99 {p99:.1f} ms")
         print(f"OLD BASELINE list (every row per call): {await old_list_all(db):.0f} ms per call")
         new, old = await bumps(db, 2000)
         print(
-            f"record_sent upsert: {new:.0f} sends/s; OLD BASELINE read-modify-write: {old:.0f} sends/s"
+            f"record_sent upsert: {new:.0f} sends/s; "
+            f"OLD BASELINE read-modify-write: {old:.0f} sends/s"
         )
     finally:
         await db.dispose()
