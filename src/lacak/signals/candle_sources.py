@@ -103,19 +103,31 @@ class ExchangeSource:
     async def candles(
         self, session: AsyncSession, symbol: str, timeframe: str, since_ms: int, until_ms: int
     ) -> Candles | None:
-        """Cached candles plus the missing stretches fetched (and cached) now."""
-        market = await self.market(symbol)
-        if market is None:
-            return None
+        """Cached candles plus the missing stretches fetched (and cached) now.
+
+        When the exchange cannot be reached, what the cache holds is used (offline
+        re-evaluation); only with nothing cached does the error reach the caller.
+        """
         tf = timeframe_ms(timeframe)
         now = self.now_ms()
         until_ms = min(until_ms, now)
         have = await candle_store.cached(session, self.name, symbol, timeframe, since_ms, until_ms)
+        gaps = _gaps(have.time, tf, since_ms, until_ms, now)
+        if not gaps:
+            return have
         added = 0
-        for a, b in _gaps(have.time, tf, since_ms, until_ms, now):
-            rows = await self._fetch(market, timeframe, a, b)
-            await candle_store.store(session, self.name, symbol, timeframe, rows)
-            added += len(rows)
+        try:
+            market = await self.market(symbol)
+            if market is None:
+                return have if len(have) else None
+            for a, b in gaps:
+                rows = await self._fetch(market, timeframe, a, b)
+                await candle_store.store(session, self.name, symbol, timeframe, rows)
+                added += len(rows)
+        except ccxt.NetworkError as exc:
+            if not len(have) and not added:
+                raise
+            log.warning("%s unreachable (%s); using cached candles", self.name, type(exc).__name__)
         if added:
             have = await candle_store.cached(
                 session, self.name, symbol, timeframe, since_ms, until_ms
