@@ -1,0 +1,78 @@
+"""GET/POST /backups, the nightly job, and the Telegram alert on failure."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from lacak.backup import alerts, tasks
+from lacak.clock import Clock
+from lacak.config import Settings
+from lacak.db import Database, session_scope
+from lacak.scheduler.registry import JobContext
+from tests.fakes.telegram import FakeTelegram
+
+
+async def test_post_then_get_backups(client: httpx.AsyncClient) -> None:
+    made = await client.post("/backups")
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["status"] == "ok" and body["backup_id"] == "2026-11-20"
+    assert body["trigger"] == "api" and body["size_bytes"] > 0
+    listed = (await client.get("/backups")).json()
+    assert listed["total"] == 1
+    assert listed["items"][0]["id"] == body["id"]
+
+
+async def test_failed_backup_is_recorded_and_reported(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    blocker = settings.var_dir / "blocked"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where a folder should be")
+    made = await client.post("/backups", json={"target": str(blocker / "sub")})
+    assert made.status_code == 502
+    assert made.json()["status"] == "failed" and made.json()["error"]
+    listed = (await client.get("/backups")).json()
+    assert [i["status"] for i in listed["items"]] == ["failed"]
+
+
+async def test_job_records_failure_in_its_own_transaction(
+    db: Database, settings: Settings, clock: Clock
+) -> None:
+    blocker = settings.var_dir / "blocked"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("x")
+    cfg = settings.model_copy(update={"backup_target": str(blocker / "sub")})
+    async with db.sessionmaker() as session:
+        ctx = JobContext(cfg, clock, db, session, clock.now())
+        with pytest.raises(RuntimeError, match="backup 2026-11-20 failed"):
+            await tasks.backup_job(ctx)
+        await session.rollback()
+    async with session_scope(db) as session:
+        from lacak.backup.service import latest_run
+
+        run = await latest_run(session)
+    assert run is not None and run.status == "failed" and run.trigger == "schedule"
+
+
+async def test_alert_goes_to_every_admin(settings: Settings) -> None:
+    with FakeTelegram() as fake:
+        assert isinstance(fake, FakeTelegram)
+        cfg = settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr(fake.token),
+                "telegram_api_base_url": fake.api_base,
+                "admin_ids": [11, 22],
+                "language": "en",
+            }
+        )
+        sent = await alerts.alert_failure(cfg, "2026-11-20", "gdrive:x", "disk full")
+        assert sent == 2
+        assert "FAILED" in (fake.sent_to(11)[0].text or "")
+        assert "disk full" in (fake.sent_to(22)[0].text or "")
+
+
+async def test_no_alert_without_token(settings: Settings) -> None:
+    assert await alerts.alert_failure(settings, "d", "t", "e") == 0
