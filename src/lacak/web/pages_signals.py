@@ -22,6 +22,14 @@ router = APIRouter()
 PAGE_SIZE = 50
 
 
+def _short(symbol: str) -> str:
+    # Axis labels are narrow: BTCUSDT reads as BTC when the quote currency is the usual one.
+    for quote in ("USDT", "USDC", "BUSD", "USD"):
+        if symbol.endswith(quote) and len(symbol) > len(quote):
+            return symbol[: -len(quote)]
+    return symbol
+
+
 def _date(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
@@ -68,7 +76,8 @@ async def signals_page(request: Request, session: SessionDep, clock: ClockDep) -
         "pnl": line_chart(
             days_labels, [p.cumulative_pnl for p in stats.per_day], t["cum_pnl"], "%"
         ),
-        "symbol": bar_chart([b.key for b in decided_symbols], [b.winrate for b in decided_symbols],
+        "symbol": bar_chart([_short(b.key) for b in decided_symbols],
+                            [b.winrate for b in decided_symbols],
                             t["winrate_by_symbol"], "%", threshold=50),
         "timeframe": bar_chart([b.key for b in decided_tfs], [b.winrate for b in decided_tfs],
                                t["winrate_by_tf"], "%", threshold=50),

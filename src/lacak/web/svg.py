@@ -7,7 +7,7 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT, PAD = 640, 220, 36
+WIDTH, HEIGHT, PAD = 480, 240, 34
 GREEN, RED, BLUE, GREY = "#1a9e5c", "#d64545", "#2d5bd0", "#9aa5b1"
 
 
@@ -43,12 +43,12 @@ def line_chart(
     parts = [
         f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{zero:.1f}" y2="{zero:.1f}" stroke="{GREY}"/>',
         f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{points}"/>',
-        f'<text x="{PAD}" y="{HEIGHT - 8}" font-size="12">{escape(labels[0])}</text>',
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" font-size="12" text-anchor="end">'
+        f'<text x="{PAD}" y="{HEIGHT - 8}" font-size="15">{escape(labels[0])}</text>',
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" font-size="15" text-anchor="end">'
         f"{escape(labels[-1])}</text>",
-        f'<text x="{WIDTH - PAD}" y="{ys[-1] - 8:.1f}" font-size="12" text-anchor="end" '
+        f'<text x="{WIDTH - PAD}" y="{ys[-1] - 8:.1f}" font-size="15" text-anchor="end" '
         f'fill="{colour}">{values[-1]:+.2f}{escape(unit)}</text>',
-        f'<text x="4" y="{PAD - 10}" font-size="11" fill="{GREY}">'
+        f'<text x="4" y="{PAD - 10}" font-size="14" fill="{GREY}">'
         f"max {high:.1f}{escape(unit)}</text>",
     ]
     return _frame("".join(parts), title)
@@ -77,10 +77,10 @@ def bar_chart(
         parts.append(
             f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" '
             f'height="{HEIGHT - PAD - top:.1f}" fill="{colour}" rx="2"/>'
-            f'<text x="{x + width / 2:.1f}" y="{top - 4:.1f}" font-size="11" '
+            f'<text x="{x + width / 2:.1f}" y="{top - 4:.1f}" font-size="14" '
             f'text-anchor="middle">{value:.0f}{escape(unit)}</text>'
-            f'<text x="{x + width / 2:.1f}" y="{HEIGHT - 14}" font-size="11" '
-            f'text-anchor="middle">{escape(label[:10])}</text>'
+            f'<text x="{x + width / 2:.1f}" y="{HEIGHT - 14}" font-size="14" '
+            f'text-anchor="middle">{escape(label[:8])}</text>'
         )
     if threshold is not None:
         y = _scale([threshold], 0.0, high)[0]
