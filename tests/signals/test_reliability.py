@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -110,7 +111,7 @@ def _python(
     )
 
 
-async def _counts(url: str) -> tuple[dict[int, int], dict[int, int], dict[int, int], int]:
+async def _counts(url: str) -> tuple[dict[int, int], dict[Any, int], dict[Any, int], int]:
     db = Database(url)
     try:
         async with db.sessionmaker() as s:

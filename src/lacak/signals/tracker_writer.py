@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from lacak.clock import Clock
 from lacak.db import Database
 from lacak.signals import tracker_batch
+from lacak.signals.tracker_rows import PromptRows
 
 log = logging.getLogger("lacak.tracker")
 T = TypeVar("T")
@@ -158,7 +159,8 @@ class BatchWriter:
         if self.auto_migrate:
             await self._migrate()
         self.db = Database(self.url)
-        if self.db.dialect == "sqlite":
+        self.rows = PromptRows(sqlite=self.db.dialect == "sqlite")
+        if self.rows.sqlite:
             _begin_immediate(self.db)
         try:
             while True:
@@ -243,7 +245,7 @@ class BatchWriter:
     async def _write_once(self, batch: list[tuple[Any, ...]]) -> None:
         assert self.db is not None
         started = time.perf_counter()
-        done = await tracker_batch.write_batch(self.db, self.clock, batch)
+        done = await tracker_batch.write_batch(self.db, self.clock, batch, self.rows)
         self.counters.rejected += done.rejected
         self.counters.prompts += done.prompts
         self.counters.signals += done.signals
