@@ -138,15 +138,26 @@ async def _guarded_update(session: AsyncSession, item: Claimed, values: dict[str
 async def mark_sent(
     session: AsyncSession, item: Claimed, provider: str, provider_id: str, now: datetime
 ) -> bool:
-    """Record acceptance and bump the whatsapp_report, in the caller's transaction."""
+    """Record the provider's acceptance (call `bump_reports` in the same transaction)."""
     values = {"status": "sent", "provider": provider, "provider_message_id": provider_id,
               "sent_at": now, "updated_at": now,
               "error_code": None, "error_text": None}  # fmt: skip
-    if not await _guarded_update(session, item, values):
-        return False
-    if item.channel == "whatsapp" and item.customer_id and item.vehicle_id:
+    return await _guarded_update(session, item, values)
+
+
+async def bump_reports(session: AsyncSession, sent: Sequence[Claimed], now: datetime) -> None:
+    """Count sent WhatsApp messages in the whatsapp_report, in the caller's transaction.
+
+    Pairs are bumped in one global order so two dispatchers recording overlapping pairs
+    take the report rows' locks in the same order and cannot deadlock.
+    """
+    pairs = sorted(
+        (i for i in sent if i.channel == "whatsapp" and i.customer_id and i.vehicle_id),
+        key=lambda i: (str(i.customer_id), str(i.vehicle_id)),
+    )
+    for item in pairs:
+        assert item.customer_id and item.vehicle_id
         await workshop_report.record_sent(session, item.customer_id, item.vehicle_id, now)
-    return True
 
 
 async def mark_retry(

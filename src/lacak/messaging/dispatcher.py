@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
@@ -31,6 +33,7 @@ from lacak.messaging.schemas import DispatchSummary
 log = logging.getLogger(__name__)
 # Claimed batches being sent at once; two keep the provider busy while one is recorded.
 PIPELINE_DEPTH = 2
+RECORD_ATTEMPTS = 5
 
 
 def backoff_delay(settings: Settings, attempts: int, retry_after: float | None) -> float:
@@ -163,22 +166,39 @@ class Dispatcher:
 
     async def _process(self, batch: list[Claimed], summary: DispatchSummary) -> None:
         results = await asyncio.gather(*(self._send_one(item) for item in batch))
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                counts = await self._record_all(results)
+                break
+            except DBAPIError:
+                # A deadlock or serialisation failure: the sends happened, so recording
+                # them must not be lost to it (that would mean resending after the lease).
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+                log.warning("recording a batch failed; trying again", exc_info=True)
+                await asyncio.sleep(0.05 * (attempt + 1))
+        summary.sent += counts["sent"]
+        summary.failed += counts["failed"]
+        summary.retried += counts["retry"]
+
+    async def _record_all(self, results: list[tuple[Claimed, str, SendResult]]) -> dict[str, int]:
         now = self.clock.now()
         events: list[dict[str, Any]] = []
+        counts = {"sent": 0, "failed": 0, "retry": 0}
+        sent: list[Claimed] = []
         async with session_scope(self.db) as session:
             for item, name, result in results:
                 status, detail = await self._record(session, item, name, result, now)
                 if status is None:
                     continue
+                if status == "sent":
+                    sent.append(item)
                 events.append({"message_id": item.id, "status": status, "at": now,
                                "detail": detail})  # fmt: skip
-                if status == "sent":
-                    summary.sent += 1
-                elif status == "failed":
-                    summary.failed += 1
-                else:
-                    summary.retried += 1
+                counts[status] += 1
+            await claims.bump_reports(session, sent, now)
             await claims.add_events(session, events)
+        return counts
 
     async def _record(
         self, session: Any, item: Claimed, name: str, result: SendResult, now: datetime
