@@ -83,7 +83,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signals")),
     )
     with op.batch_alter_table("signals", schema=None) as batch_op:
-        batch_op.create_index("ix_signals_closed_at_result", ["closed_at", "result"], unique=False)
+        batch_op.create_index(
+            "ix_signals_closed_at_result_pnl",
+            ["closed_at", "result", "pnl_percent"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_signals_given_at"), ["given_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_signals_source"), ["source"], unique=False)
         batch_op.create_index("ix_signals_status_given_at", ["status", "given_at"], unique=False)
@@ -101,7 +105,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_signals_status_given_at")
         batch_op.drop_index(batch_op.f("ix_signals_source"))
         batch_op.drop_index(batch_op.f("ix_signals_given_at"))
-        batch_op.drop_index("ix_signals_closed_at_result")
+        batch_op.drop_index("ix_signals_closed_at_result_pnl")
 
     op.drop_table("signals")
     with op.batch_alter_table("prompts", schema=None) as batch_op:
