@@ -1,4 +1,4 @@
-"""Real processes: 8 concurrent writers, and a writer killed with SIGKILL mid-burst."""
+"""Real processes: 8 concurrent writers, SIGKILL mid-burst, and a plain interpreter exit."""
 
 from __future__ import annotations
 
@@ -173,3 +173,21 @@ def test_sigkill_mid_burst_keeps_everything_flush_confirmed(private_url: str) ->
     assert all(n == 1 for n in by_user.values()), "a prompt was written twice"
     assert set(range(1, confirmed + 1)) <= set(by_user)
     assert total - 1 >= confirmed
+
+
+EXITS = """
+import sys
+from lacak.signals.tracker import Tracker
+t = Tracker(sys.argv[1], flush_interval=3600, auto_migrate=False)
+for i in range(2000):
+    t.track_command(i + 1, "leaver", "/bye")
+# no flush, no close: the atexit hook must write the buffer before the process ends
+"""
+
+
+def test_interpreter_exit_writes_the_buffer(private_url: str) -> None:
+    proc = _python(EXITS, private_url)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    by_user, _signals, _outcomes, total = asyncio.run(_counts(private_url))
+    assert total == 2000 and set(by_user) == set(range(1, 2001))
