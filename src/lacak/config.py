@@ -135,6 +135,16 @@ class Settings(BaseSettings):
         None, validation_alias=_alias("LACAK_TELEGRAM_WEBHOOK_SECRET")
     )
 
+    # --- embedded Tracker (lacak.Tracker / lacak.compat in a bot process) -------------
+    tracker_flush_interval: float = Field(
+        0.5, gt=0, validation_alias=_alias("LACAK_TRACKER_FLUSH_INTERVAL")
+    )
+    tracker_max_batch: int = Field(5000, ge=1, validation_alias=_alias("LACAK_TRACKER_MAX_BATCH"))
+    tracker_max_buffer: int = Field(
+        1_000_000, ge=1, validation_alias=_alias("LACAK_TRACKER_MAX_BUFFER")
+    )
+    tracker_auto_migrate: bool = Field(True, validation_alias=_alias("LACAK_TRACKER_AUTO_MIGRATE"))
+
     # --- Telegram --------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=_alias("TELEGRAM_BOT_TOKEN")
