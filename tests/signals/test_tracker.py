@@ -124,3 +124,13 @@ def test_unreachable_database_never_raises() -> None:
     assert tracker.counters.retries >= 1 and tracker.counters.last_error
     assert tracker.close(timeout=0.3) is False
     assert tracker.counters.dropped == 2
+
+
+def test_full_buffer_drops_and_counts_instead_of_blocking(db: Database) -> None:
+    tracker = Tracker(db.url, flush_interval=3600, max_buffer=10, auto_migrate=False)
+    for i in range(15):
+        tracker.track_command(i, None, "/p")
+    assert tracker.record_signal(1, "BTCUSDT", "1h", 1.0, 2.0, 3.0, 0.5) is None
+    assert tracker.pending == 10 and tracker.counters.dropped == 6
+    assert tracker.flush(30)
+    assert tracker.close(30) and tracker.counters.prompts == 10

@@ -35,22 +35,23 @@ class Tracker:
         self,
         database_url: str | Settings | None = None,
         *,
-        flush_interval: float = 0.5,
-        max_batch: int = 5000,
-        max_buffer: int = 1_000_000,
-        auto_migrate: bool = True,
+        flush_interval: float | None = None,
+        max_batch: int | None = None,
+        max_buffer: int | None = None,
+        auto_migrate: bool | None = None,
         close_timeout: float = 30.0,
     ) -> None:
-        settings = database_url if isinstance(database_url, Settings) else None
-        if settings is None:
-            settings = Settings() if database_url is None else None
+        # Keywords win; then Settings (LACAK_TRACKER_* env); a URL string only sets the URL.
+        settings = database_url if isinstance(database_url, Settings) else Settings()
         self.database_url = (
-            settings.effective_database_url if settings is not None else str(database_url)
+            str(database_url)
+            if database_url is not None and not isinstance(database_url, Settings)
+            else settings.effective_database_url
         )
-        self.timezone = settings.timezone if settings is not None else Settings().timezone
+        self.timezone = settings.timezone
         self.counters = TrackerCounters()
         self.close_timeout = close_timeout
-        self._max_buffer = max_buffer
+        self._max_buffer = max_buffer or settings.tracker_max_buffer
         self._buffer: deque[tuple[Any, ...]] = deque()
         self._append = self._buffer.append
         self._closed = False
@@ -59,9 +60,9 @@ class Tracker:
             self.database_url,
             self._buffer,
             self.counters,
-            flush_interval=flush_interval,
-            max_batch=max_batch,
-            auto_migrate=auto_migrate,
+            flush_interval=flush_interval or settings.tracker_flush_interval,
+            max_batch=max_batch or settings.tracker_max_batch,
+            auto_migrate=settings.tracker_auto_migrate if auto_migrate is None else auto_migrate,
             timezone=self.timezone,
         )
         self._writer.start()
