@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from lacak.backup import alerts, tasks
+from lacak.backup import tasks
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
 from lacak.scheduler.registry import JobContext
-from tests.fakes.telegram import FakeTelegram
 
 
 async def test_post_then_get_backups(client: httpx.AsyncClient) -> None:
@@ -55,24 +53,3 @@ async def test_job_records_failure_in_its_own_transaction(
 
         run = await latest_run(session)
     assert run is not None and run.status == "failed" and run.trigger == "schedule"
-
-
-async def test_alert_goes_to_every_admin(settings: Settings) -> None:
-    with FakeTelegram() as fake:
-        assert isinstance(fake, FakeTelegram)
-        cfg = settings.model_copy(
-            update={
-                "telegram_bot_token": SecretStr(fake.token),
-                "telegram_api_base_url": fake.api_base,
-                "admin_ids": [11, 22],
-                "language": "en",
-            }
-        )
-        sent = await alerts.alert_failure(cfg, "2026-11-20", "gdrive:x", "disk full")
-        assert sent == 2
-        assert "FAILED" in (fake.sent_to(11)[0].text or "")
-        assert "disk full" in (fake.sent_to(22)[0].text or "")
-
-
-async def test_no_alert_without_token(settings: Settings) -> None:
-    assert await alerts.alert_failure(settings, "d", "t", "e") == 0

@@ -30,6 +30,12 @@ CHUNK = 256 * 1024
 
 
 @pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Not storage-specific: SQLite only (the round-trip tests cover both backends)."""
+    return sqlite_url
+
+
+@pytest.fixture
 def drive() -> Iterator[FakeDrive]:
     """A fresh fake Drive per test."""
     with FakeDrive() as fake:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from lacak.backup import service
 from lacak.backup.retention import expired
 from lacak.backup.targets.base import archive_name
@@ -13,6 +15,12 @@ from lacak.config import Settings
 from lacak.db import Database, session_scope
 
 TODAY = date(2026, 11, 20)  # a Friday
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Not storage-specific: SQLite only (the round-trip tests cover both backends)."""
+    return sqlite_url
 
 
 def _days(n: int) -> list[date]:

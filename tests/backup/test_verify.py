@@ -16,6 +16,12 @@ from lacak.db import Database, session_scope
 from tests.backup.helpers import fill
 
 
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Not storage-specific: SQLite only (the round-trip tests cover both backends)."""
+    return sqlite_url
+
+
 def _rewrite(archive: Path, change: str) -> None:
     """Rebuild the archive with one member altered ("tamper") or left out ("drop")."""
     members: list[tuple[tarfile.TarInfo, bytes]] = []
