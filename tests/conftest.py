@@ -19,7 +19,8 @@ from tests import dbutil
 TEST_TOKEN = "test-token-0123456789abcdef"
 # Friday 2026-11-20 20:00 WIB, the "now" of the shared sample data.
 FIXED_NOW = datetime(2026, 11, 20, 13, 0, tzinfo=UTC)
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Copy of the shared sample data (old bot logs, workshop CSV), so a plain clone can test.
+SHARED_DATA = Path(__file__).resolve().parent / "data"
 BACKENDS = ["sqlite", "postgresql"]
 
 
