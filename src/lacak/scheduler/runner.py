@@ -87,16 +87,15 @@ class JobRunner:
         """Run, once, each job's latest occurrence missed within the grace time."""
         now = self.clock.now()
         grace = timedelta(seconds=self.settings.job_grace_seconds)
-        ran: list[JobRun] = []
+        due: list[tuple[str, datetime]] = []
         for name, spec in self.jobs.items():
             occurrence = latest_occurrence(build_trigger(spec, self.settings), now, grace)
-            if occurrence is None or not await self._missed(name, occurrence):
-                continue
-            log.info("job %s missed %s; running it now", name, occurrence.isoformat())
-            run = await self.run_occurrence(name, occurrence)
-            if run is not None:
-                ran.append(run)
-        return ran
+            if occurrence is not None and await self._missed(name, occurrence):
+                log.info("job %s missed %s; running it now", name, occurrence.isoformat())
+                due.append((name, occurrence))
+        # Different jobs do not wait for each other (a slow backup must not hold up dispatch).
+        results = await asyncio.gather(*(self.run_occurrence(n, o) for n, o in due))
+        return [run for run in results if run is not None]
 
     async def fail_abandoned_runs(self) -> int:
         """Mark `running` rows left by dead processes on this host as failed."""
