@@ -108,3 +108,16 @@ async def test_old_bot_field_names(client: httpx.AsyncClient) -> None:
 async def test_token_required(client: httpx.AsyncClient) -> None:
     resp = await client.get("/signals", headers={"Authorization": ""})
     assert resp.status_code == 401
+
+
+async def test_hostile_values_are_422_not_500(client: httpx.AsyncClient) -> None:
+    nul = await client.post("/prompts", json={"user_id": 1, "command": "/x\u0000"})
+    assert nul.status_code == 422 and "NUL" in nul.json()["detail"]
+    huge = await client.post("/signals", json={**LONG, "user_id": 2**70})
+    assert huge.status_code == 422
+    old = await client.post("/signals", json={**LONG, "given_at": "0001-01-01T00:00:00"})
+    assert old.status_code == 422 and "out of range" in old.json()["detail"]
+    query = await client.get("/signals", params={"source": "a\u0000b"})
+    assert query.status_code == 422 and "NUL" in query.json()["detail"]
+    big = await client.get("/signals", params={"user_id": str(2**70)})
+    assert big.status_code == 422

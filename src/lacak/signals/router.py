@@ -45,7 +45,7 @@ async def get_signals(
     symbol: Annotated[str | None, Query(description="e.g. BTCUSDT or btc/usdt")] = None,
     timeframe: str | None = None,
     side: Annotated[str | None, Query(description="LONG or SHORT")] = None,
-    user_id: int | None = None,
+    user_id: Annotated[int | None, Query(ge=-(2**63), lt=2**63)] = None,
     source: str | None = None,
     given_from: Annotated[
         str | None,
@@ -57,7 +57,7 @@ async def get_signals(
     ] = None,
 ) -> Page[SignalOut]:
     """Signals newest first, filtered and paginated."""
-    filters = SignalFilter(
+    filters = SignalFilter.parse(
         status=status,
         result=result,
         symbol=symbol,

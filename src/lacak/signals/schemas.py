@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from lacak.api.errors import Invalid
+
+# Ids are 64-bit columns; Telegram group chats have negative ids.
+BigId = Annotated[int, Field(ge=-(2**63), lt=2**63)]
 
 
-class PromptIn(BaseModel):
+class _In(BaseModel):
+    """Shared input rules."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL; say so instead of failing deep in the driver.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class PromptIn(_In):
     """One command a bot user sent."""
 
-    user_id: int
+    user_id: BigId
     username: str | None = Field(None, max_length=255)
     command: str = Field(min_length=1, max_length=64)
     symbol: str | None = Field(None, max_length=32)
     timeframe: str | None = Field(None, max_length=8)
-    chat_id: int | None = None
+    chat_id: BigId | None = None
     args: str | None = None
     # When the command was sent; default now. A naive value is read as business time.
     at: datetime | None = Field(None, validation_alias=AliasChoices("at", "timestamp"))
@@ -38,7 +55,7 @@ class PromptOut(BaseModel):
     args: str | None
 
 
-class SignalIn(BaseModel):
+class SignalIn(_In):
     """A signal given to a user; the old bot's names (`signal_type`, `entry_price`) work too."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -51,8 +68,8 @@ class SignalIn(BaseModel):
     tp2: float
     tp3: float | None = None
     sl: float
-    user_id: int | None = None
-    chat_id: int | None = None
+    user_id: BigId | None = None
+    chat_id: BigId | None = None
     source: str | None = Field(None, max_length=64)
     note: str | None = None
     # When it was given; default now. A naive value is read as business time.
@@ -101,7 +118,7 @@ class SignalOut(BaseModel):
     updated_at: datetime
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(_In):
     """A manual outcome: the result, and the PnL or the exit price it is computed from."""
 
     result: str
@@ -113,7 +130,7 @@ class OutcomeIn(BaseModel):
     force: bool = False
 
 
-class SignalFilter(BaseModel):
+class SignalFilter(_In):
     """Which signals a list should contain; None means no constraint."""
 
     status: str | None = None
@@ -121,8 +138,20 @@ class SignalFilter(BaseModel):
     symbol: str | None = None
     timeframe: str | None = None
     side: str | None = None
-    user_id: int | None = None
+    user_id: BigId | None = None
     source: str | None = None
     # Bounds on given_at: ISO date (a whole business day) or ISO datetime.
     given_from: str | None = None
     given_to: str | None = None
+
+    @classmethod
+    def parse(cls, **values: Any) -> SignalFilter:
+        """Build from query values; a broken rule is `Invalid` (422), not a server error."""
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            errors = [
+                {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+            ]
+            detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+            raise Invalid(detail, errors=errors) from None

@@ -34,7 +34,10 @@ def _instant(clock: Clock, value: datetime | None) -> datetime:
     # Naive datetimes from clients follow the house rule for legacy data: business time.
     if value is None:
         return clock.now()
-    return clock.from_naive_local(value)
+    try:
+        return clock.from_naive_local(value)
+    except OverflowError:
+        raise Invalid(f"Time {value.isoformat()} is out of range.") from None
 
 
 async def record_prompt(session: AsyncSession, clock: Clock, data: PromptIn) -> Prompt:
