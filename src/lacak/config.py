@@ -229,7 +229,7 @@ class Settings(BaseSettings):
     # Default: <LACAK_VAR_DIR>/backups (./var/backups/).
     backup_dir: Path | None = Field(None, validation_alias=_alias("LACAK_BACKUP_DIR"))
     backup_compress_level: int = Field(
-        6, ge=0, le=9, validation_alias=_alias("LACAK_BACKUP_COMPRESS_LEVEL")
+        1, ge=0, le=9, validation_alias=_alias("LACAK_BACKUP_COMPRESS_LEVEL")
     )
     backup_keep_daily: int = Field(7, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_DAILY"))
     backup_keep_weekly: int = Field(4, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_WEEKLY"))
