@@ -16,6 +16,7 @@ from lacak.signals import stats as signals_stats
 from lacak.signals import stats_prompts
 from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
 from lacak.web import session as web_session
+from lacak.web.pages_activity import router as activity_router
 from lacak.web.pages_signals import router as signals_router
 from lacak.web.render import page, to_login
 from lacak.workshop import service as workshop_service
@@ -23,6 +24,7 @@ from lacak.workshop import service as workshop_service
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 router.include_router(signals_router)
+router.include_router(activity_router)
 
 
 @router.get("/static/{name}")

@@ -89,3 +89,63 @@ def bar_chart(
             'stroke-dasharray="4 3"/>'
         )
     return _frame("".join(parts), title)
+
+
+def daily_bars(labels: Sequence[str], values: Sequence[float], title: str) -> Markup:
+    """Many thin bars (one per day): first/last date and the peak labelled, not every bar."""
+    if not values or not any(values):
+        return _frame(
+            f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">–</text>', title
+        )
+    high = max(values)
+    slot = (WIDTH - 2 * PAD) / len(values)
+    width = max(slot * 0.8, 1.0)
+    peak = values.index(high)
+    parts = [
+        f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{HEIGHT - PAD}" y2="{HEIGHT - PAD}" '
+        f'stroke="{GREY}"/>'
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = PAD + i * slot + (slot - width) / 2
+        top = _scale([value], 0.0, high)[0]
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" '
+            f'height="{HEIGHT - PAD - top:.1f}" fill="{BLUE}" rx="1">'
+            f"<title>{escape(label)}: {value:.0f}</title></rect>"
+        )
+    px = PAD + peak * slot + slot / 2
+    anchor = (
+        "end" if peak > len(values) * 0.7 else ("start" if peak < len(values) * 0.3 else "middle")
+    )
+    parts += [
+        f'<text x="{px:.1f}" y="{PAD - 8}" font-size="15" text-anchor="{anchor}">'
+        f"{high:.0f} · {escape(labels[peak])}</text>",
+        f'<text x="{PAD}" y="{HEIGHT - 8}" font-size="15">{escape(labels[0])}</text>',
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" font-size="15" text-anchor="end">'
+        f"{escape(labels[-1])}</text>",
+    ]
+    return _frame("".join(parts), title)
+
+
+def funnel(steps: Sequence[tuple[str, int, bool]], title: str) -> Markup:
+    """Horizontal bars (label, count, is_bad), each with its share of the first step."""
+    if not steps:
+        return _frame("", title)
+    first = steps[0][1] or 0
+    high = max(max(step[1] for step in steps), 1)
+    row = (HEIGHT - 16) / len(steps)
+    label_w, bar_w = 110, WIDTH - 110 - 90
+    parts = []
+    for i, (label, n, bad) in enumerate(steps):
+        y = 8 + i * row
+        w = max(bar_w * n / high, 2.0 if n else 0.0)
+        colour = RED if bad else BLUE
+        share = f" · {n / first * 100:.0f}%" if first and i else ""
+        parts.append(
+            f'<text x="0" y="{y + row * 0.62:.1f}" font-size="15">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + row * 0.15:.1f}" width="{w:.1f}" '
+            f'height="{row * 0.7:.1f}" fill="{colour}" rx="3"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + row * 0.62:.1f}" font-size="15">'
+            f"{n}{share}</text>"
+        )
+    return _frame("".join(parts), title)
