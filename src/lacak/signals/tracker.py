@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import logging
 import time
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from types import TracebackType
@@ -178,8 +179,8 @@ class Tracker:
     # --- flushing ----------------------------------------------------------------------
     def _mark(self) -> Future[bool]:
         marker: Future[bool] = Future()
-        if not self._writer.thread.is_alive():
-            marker.set_result(not self._buffer)
+        if self._closed or not self._writer.thread.is_alive():
+            marker.set_result(self.pending == 0)
             return marker
         self._append((FLUSH, marker))
         self._writer.wake()
@@ -238,8 +239,13 @@ class Tracker:
         self._closed = True
         atexit.unregister(self._at_exit)
         finished = self._writer.stop(self.close_timeout if timeout is None else timeout)
-        if not finished or self._buffer:
-            lost = sum(1 for item in self._buffer if item[0] != FLUSH)
+        for item in list(self._buffer):
+            # Flushes still waiting when the writer gave up: answer them, do not hang them.
+            if item[0] == FLUSH and not item[1].done():
+                with contextlib.suppress(InvalidStateError):  # the writer answered first
+                    item[1].set_result(False)
+        lost = self.pending
+        if not finished or lost:
             self.counters.dropped += lost
             log.error("tracker: closed with %d event(s) not written", lost)
             return False
