@@ -108,10 +108,17 @@ async def list_reports(
 
 
 async def list_details(
-    session: AsyncSession, *, limit: int, offset: int
+    session: AsyncSession, *, limit: int, offset: int, q: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """Report rows joined with customer name/phone and vehicle model/plate."""
-    total = await session.scalar(select(func.count()).select_from(WhatsappReport))
+    """Report rows joined with customer name/phone and vehicle model/plate; `q` searches them."""
+    conds = _detail_search(q)
+    total = await session.scalar(
+        select(func.count())
+        .select_from(WhatsappReport)
+        .join(Customer, Customer.id == WhatsappReport.id_customer)
+        .join(Vehicle, Vehicle.id == WhatsappReport.id_vehicle)
+        .where(*conds)
+    )
     rows = await session.execute(
         select(
             WhatsappReport.id,
@@ -126,11 +133,27 @@ async def list_details(
         )
         .join(Customer, Customer.id == WhatsappReport.id_customer)
         .join(Vehicle, Vehicle.id == WhatsappReport.id_vehicle)
+        .where(*conds)
         .order_by(WhatsappReport.id)
         .limit(limit)
         .offset(offset)
     )
     return [dict(r._mapping) for r in rows], int(total or 0)
+
+
+def _detail_search(q: str | None) -> list[Any]:
+    """One condition matching a customer name, phone digits or plate (spaces ignored)."""
+    if not q or not q.strip():
+        return []
+    text = q.strip()
+    conds: list[Any] = [func.lower(Customer.name).like(f"%{text.lower()}%")]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    # Phones are stored as 62…; a search typed as 0812… should still find them.
+    if len(digits) >= 3:
+        conds.append(Customer.phone.like(f"%{digits.lstrip('0')}%"))
+    plate = "".join(text.upper().split())
+    conds.append(func.replace(Vehicle.no_pol, " ", "").like(f"%{plate}%"))
+    return [or_(*conds)]
 
 
 async def delete_report(session: AsyncSession, report_id: uuid.UUID) -> None:

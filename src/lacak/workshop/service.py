@@ -84,6 +84,16 @@ async def list_customers(
     return await _page(session, query, limit, offset)
 
 
+async def customers_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Customer]:
+    """Customers by id in one query (for tables that show owners of many vehicles)."""
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Customer).where(Customer.id.in_(set(ids))))
+    return {c.id: c for c in rows}
+
+
 async def update_customer(
     session: AsyncSession, customer_id: uuid.UUID, patch: CustomerPatch, now: datetime
 ) -> Customer:
@@ -168,9 +178,13 @@ async def list_vehicles(
     active: bool | None = None,
     limit: int = 50,
     offset: int = 0,
+    due_from: date | None = None,
+    by_due_date: bool = False,
 ) -> tuple[Sequence[Vehicle], int]:
-    """Vehicles by plate/model search, owner, next visit before a date, active flag."""
-    query = select(Vehicle).order_by(Vehicle.no_pol)
+    """Vehicles by plate/model search, owner, next visit in [due_from, due_before), active."""
+    query = select(Vehicle).order_by(
+        *((Vehicle.next_visit_date, Vehicle.no_pol) if by_due_date else (Vehicle.no_pol,))
+    )
     if q:
         needle = " ".join(q.upper().split())
         query = query.where(
@@ -183,6 +197,8 @@ async def list_vehicles(
         query = query.where(Vehicle.customer_id == customer_id)
     if due_before is not None:
         query = query.where(Vehicle.next_visit_date < due_before)
+    if due_from is not None:
+        query = query.where(Vehicle.next_visit_date >= due_from)
     if active is not None:
         query = query.where(Vehicle.active.is_(active))
     return await _page(session, query, limit, offset)
