@@ -34,12 +34,14 @@ async def bulk(db: Database, settings: Settings, clock: Clock, worker: int, coun
             for n in range(count)
         ]  # fmt: skip
         await service.enqueue_many(session, items, now=clock.now())
-    while (await dispatch_pending(db, settings, clock)).remaining:
-        await asyncio.sleep(0.05)
+    await drain(db, settings, clock)
 
 
 async def drain(db: Database, settings: Settings, clock: Clock) -> None:
-    while (await dispatch_pending(db, settings, clock)).remaining:
+    # Poll: messages whose lease a killed sender left behind become due later.
+    while True:
+        if not (await dispatch_pending(db, settings, clock)).remaining:
+            return
         await asyncio.sleep(0.1)
 
 
