@@ -216,6 +216,8 @@ def _outcome_values(signal: Signal, clock: Clock, data: OutcomeIn) -> dict[str, 
     pnl = data.pnl_percent
     if pnl is None and data.exit_price is not None and not message:
         pnl = v.pnl_from_exit(signal.side, signal.entry, data.exit_price)
+        if not math.isfinite(pnl):
+            problems.add("exit_price", f"exit_price {data.exit_price:g} gives no finite PnL.")
     if pnl is None and result == "BREAKEVEN":
         pnl = 0.0
     if pnl is None and result in ("WIN", "LOSS"):
