@@ -69,6 +69,8 @@ async def test_run_now_returns_record_and_shows_as_last_run(
     listed = (await api.get("/scheduler/jobs/daily")).json()
     assert listed["last_run"]["id"] == run["id"]
     assert len(jobs["daily"].calls) == 1
+    metrics = (await api.get("/metrics")).text
+    assert 'lacak_job_runs_total{job="daily",status="success"}' in metrics
 
 
 async def test_failed_run_is_reported_not_raised(api: httpx.AsyncClient) -> None:

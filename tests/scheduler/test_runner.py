@@ -16,6 +16,7 @@ from lacak.db import Database, session_scope
 from lacak.scheduler import service
 from lacak.scheduler.lock import host_name
 from lacak.scheduler.models import JobRun, JobState
+from lacak.scheduler.registry import JobSpec
 from tests.scheduler.conftest import OCCURRENCE, RunnerFactory
 from tests.scheduler.jobkit import Recorder, spec
 
@@ -197,3 +198,40 @@ async def test_runs_left_by_dead_processes_are_failed(
     assert await runner.fail_abandoned_runs() == 1
     (row,) = await _runs(db, "daily")
     assert row.status == "failed" and row.error and "interrupted" in row.error
+
+
+async def test_other_hosts_runs_are_judged_by_the_advisory_lock(
+    make_runner: RunnerFactory, db: Database
+) -> None:
+    runner = make_runner({"daily": spec("daily", Recorder())})
+    now = runner.clock.now()
+    async with session_scope(db) as session:
+        for started in (now - timedelta(minutes=10), now):
+            session.add(
+                JobRun(
+                    job_name="daily",
+                    scheduled_for=started,
+                    manual=False,
+                    status="running",
+                    started_at=started,
+                    host="elsewhere",
+                    pid=1,
+                )
+            )
+    failed = await runner.fail_abandoned_runs()
+    statuses = [r.status for r in await _runs(db, "daily")]
+    if db.dialect == "postgresql":
+        # Nobody holds the job's lock: the old row is orphaned; the fresh one may be starting.
+        assert failed == 1 and statuses == ["failed", "running"]
+    else:
+        # SQLite cannot see another machine's processes (and has none): left alone.
+        assert failed == 0 and statuses == ["running", "running"]
+
+
+async def test_non_mapping_result_is_kept(make_runner: RunnerFactory, db: Database) -> None:
+    async def returns_count(ctx: object) -> int:
+        return 7
+
+    job = JobSpec(name="count", func=returns_count, cron_setting="cron_reminders", description="")  # type: ignore[arg-type]
+    run = await make_runner({"count": job}).run_occurrence("count", OCCURRENCE)
+    assert run is not None and run.status == "success" and run.summary == {"result": 7}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,3 +69,39 @@ async def try_job_lock(session: AsyncSession, job_name: str, run_id: int) -> int
         if host != here or pid_alive(pid):
             return int(other_id)
     return None
+
+
+# A claimed row takes the lock a moment after it is inserted; rows younger than this are
+# never judged abandoned, so a run that is just starting elsewhere is left alone.
+_CLAIM_MARGIN = timedelta(minutes=2)
+
+
+async def abandoned_runs(session: AsyncSession, now: datetime) -> list[JobRun]:
+    """`running` rows nobody is running any more.
+
+    On this host: the recorded process is gone. On PostgreSQL also on other hosts: the
+    job's advisory lock is free (held by this transaction from now on), so no process is
+    inside that job, and the row is older than the claim margin.
+    """
+    rows = (await session.scalars(select(JobRun).where(JobRun.status == RUNNING))).all()
+    here = host_name()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    free: dict[str, bool] = {}
+    dead: list[JobRun] = []
+    for row in rows:
+        if row.host == here and row.pid != os.getpid():
+            if not pid_alive(row.pid):
+                dead.append(row)
+            continue
+        if not postgres or row.started_at > now - _CLAIM_MARGIN:
+            continue
+        if row.job_name not in free:
+            free[row.job_name] = bool(
+                await session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:key)"),
+                    {"key": advisory_key(row.job_name)},
+                )
+            )
+        if free[row.job_name]:
+            dead.append(row)
+    return dead

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lacak.clock import Clock, ensure_utc
 from lacak.config import Settings
 from lacak.db import Database, session_scope
-from lacak.scheduler import lock
+from lacak.scheduler import lock, metrics
 from lacak.scheduler.models import FAILED, RUNNING, SKIPPED, SUCCESS, JobRun, JobState
 from lacak.scheduler.registry import JobContext, JobSpec, discover_jobs
 from lacak.scheduler.triggers import build_trigger, latest_occurrence
@@ -70,7 +71,10 @@ class JobRunner:
         if run is None:
             log.debug("occurrence %s of %s was claimed elsewhere", scheduled_for, name)
             return None
-        return await self._execute(spec, run)
+        started = time.monotonic()
+        finished = await self._execute(spec, run)
+        metrics.record(name, finished.status, time.monotonic() - started)
+        return finished
 
     async def run_now(self, name: str) -> JobRun:
         """A manual run keyed by the clock's now; it never overlaps another run of the job."""
@@ -94,22 +98,28 @@ class JobRunner:
                 log.info("job %s missed %s; running it now", name, occurrence.isoformat())
                 due.append((name, occurrence))
         # Different jobs do not wait for each other (a slow backup must not hold up dispatch).
-        results = await asyncio.gather(*(self.run_occurrence(n, o) for n, o in due))
-        return [run for run in results if run is not None]
+        results = await asyncio.gather(
+            *(self.run_occurrence(n, o) for n, o in due), return_exceptions=True
+        )
+        ran: list[JobRun] = []
+        for (name, _), result in zip(due, results, strict=True):
+            if isinstance(result, BaseException):
+                # Could not even claim (database unreachable...): say so, try the others.
+                log.error("job %s: catch-up could not start: %s", name, _describe(result))
+            elif result is not None:
+                ran.append(result)
+        return ran
 
     async def fail_abandoned_runs(self) -> int:
-        """Mark `running` rows left by dead processes on this host as failed."""
+        """Mark `running` rows whose process died (see `lock.abandoned_runs`) as failed."""
         async with session_scope(self.db) as session:
-            rows = (
-                await session.scalars(
-                    select(JobRun).where(JobRun.status == RUNNING, JobRun.host == self.host)
-                )
-            ).all()
-            dead = [row for row in rows if not lock.pid_alive(row.pid)]
+            dead = await lock.abandoned_runs(session, self.clock.now())
             for row in dead:
                 row.status = FAILED
                 row.finished_at = self.clock.now()
-                row.error = f"interrupted: process {row.pid} ended before the run finished"
+                row.error = f"interrupted: process {row.pid} on {row.host} ended mid-run"
+        for row in dead:
+            metrics.record(row.job_name, FAILED, None)
         return len(dead)
 
     async def _paused(self, name: str) -> bool:
@@ -221,10 +231,12 @@ def _describe(exc: BaseException) -> str:
     return text if len(text) <= _ERROR_LIMIT else text[: _ERROR_LIMIT - 1] + "…"
 
 
-def _jsonable(result: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _jsonable(result: object) -> dict[str, Any] | None:
     # Round-trip through JSON so dates, Decimals, paths and the like are stored as text
-    # instead of failing the commit of an otherwise successful job.
+    # instead of failing the commit of an otherwise successful job; a job that returns
+    # something other than a mapping still gets its value recorded.
     if result is None:
         return None
-    loaded: dict[str, Any] = json.loads(json.dumps(dict(result), default=str))
+    document = dict(result) if isinstance(result, Mapping) else {"result": result}
+    loaded: dict[str, Any] = json.loads(json.dumps(document, default=str))
     return loaded
