@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # to leave on everywhere.
     scheduler_enabled: bool = Field(True, validation_alias=_alias("LACAK_SCHEDULER_ENABLED"))
     job_grace_seconds: int = Field(3600, validation_alias=_alias("LACAK_JOB_GRACE_SECONDS"))
+    # Runs older than this many days are deleted after each run of the same job; 0 keeps all.
+    job_history_days: int = Field(90, ge=0, validation_alias=_alias("LACAK_JOB_HISTORY_DAYS"))
     # --- scheduler (tests only) --------------------------------------------------------
     # FOR TESTS ONLY: freeze the app's clock at this instant (ISO 8601 with offset) so
     # several real processes agree on "now" (occurrence keys, catch-up). Never set it in

@@ -235,3 +235,27 @@ async def test_non_mapping_result_is_kept(make_runner: RunnerFactory, db: Databa
     job = JobSpec(name="count", func=returns_count, cron_setting="cron_reminders", description="")  # type: ignore[arg-type]
     run = await make_runner({"count": job}).run_occurrence("count", OCCURRENCE)
     assert run is not None and run.status == "success" and run.summary == {"result": 7}
+
+
+async def test_history_older_than_retention_is_pruned(
+    make_runner: RunnerFactory, db: Database
+) -> None:
+    runner = make_runner({"daily": spec("daily", Recorder())})
+    now = runner.clock.now()
+    async with session_scope(db) as session:
+        for age in (91, 89):
+            moment = now - timedelta(days=age)
+            session.add(
+                JobRun(
+                    job_name="daily",
+                    scheduled_for=moment,
+                    manual=False,
+                    status="success",
+                    started_at=moment,
+                    host="h",
+                    pid=1,
+                )
+            )
+    await runner.run_occurrence("daily", OCCURRENCE)
+    kept = [r.started_at for r in await _runs(db, "daily")]
+    assert kept == [now - timedelta(days=89), now]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,6 +74,7 @@ class JobRunner:
         started = time.monotonic()
         finished = await self._execute(spec, run)
         metrics.record(name, finished.status, time.monotonic() - started)
+        await self._prune(name)
         return finished
 
     async def run_now(self, name: str) -> JobRun:
@@ -121,6 +122,25 @@ class JobRunner:
         for row in dead:
             metrics.record(row.job_name, FAILED, None)
         return len(dead)
+
+    async def _prune(self, name: str) -> None:
+        # Per job, right after it ran: cheap on the (job_name, started_at) index and it
+        # needs no job of its own. Never lets housekeeping turn a run into an error.
+        days = self.settings.job_history_days
+        if days <= 0:
+            return
+        cutoff = self.clock.now() - timedelta(days=days)
+        try:
+            async with session_scope(self.db) as session:
+                await session.execute(
+                    delete(JobRun).where(
+                        JobRun.job_name == name,
+                        JobRun.started_at < cutoff,
+                        JobRun.status != RUNNING,
+                    )
+                )
+        except Exception:
+            log.exception("job %s: pruning old run history failed", name)
 
     async def _paused(self, name: str) -> bool:
         async with session_scope(self.db) as session:
