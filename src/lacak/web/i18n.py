@@ -78,6 +78,7 @@ WORDS: dict[str, dict[str, str]] = {
     "plate": {"id": "No. polisi", "en": "Plate"},
     "model": {"id": "Model", "en": "Model"},
     "customer": {"id": "Pelanggan", "en": "Customer"},
+    "sending": {"id": "Mengirim", "en": "Sending"},
     "phone": {"id": "Telepon", "en": "Phone"},
     "next_visit": {"id": "Servis berikutnya", "en": "Next service"},
     "last_service": {"id": "Servis terakhir", "en": "Last service"},

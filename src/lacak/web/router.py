@@ -18,6 +18,7 @@ from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
 from lacak.web import session as web_session
 from lacak.web.pages_activity import router as activity_router
 from lacak.web.pages_signals import router as signals_router
+from lacak.web.pages_workshop import router as workshop_router
 from lacak.web.render import page, to_login
 from lacak.workshop import service as workshop_service
 
@@ -25,6 +26,7 @@ STATIC = Path(__file__).parent / "static"
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 router.include_router(signals_router)
 router.include_router(activity_router)
+router.include_router(workshop_router)
 
 
 @router.get("/static/{name}")

@@ -122,6 +122,7 @@ async def list_details(
     rows = await session.execute(
         select(
             WhatsappReport.id,
+            WhatsappReport.id_customer,
             Customer.name.label("customer_name"),
             Customer.phone.label("customer_phone"),
             Vehicle.model.label("vehicle_model"),

@@ -1,0 +1,126 @@
+"""Dashboard workshop pages: vehicles due soon, the reminder funnel, the report, a customer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Request, Response
+
+from lacak.api.deps import ClockDep, SessionDep, SettingsDep
+from lacak.api.errors import NotFound
+from lacak.messaging import service as messaging_service
+from lacak.messaging.schemas import MessageFilter
+from lacak.reports.workshop_figures import workshop_figures
+from lacak.web import params
+from lacak.web import session as web_session
+from lacak.web.i18n import translator
+from lacak.web.render import page, to_login
+from lacak.web.svg import funnel
+from lacak.workshop import report as workshop_report
+from lacak.workshop import service as workshop_service
+from lacak.workshop.models import ServiceVisit, Vehicle
+
+router = APIRouter()
+DUE_DAYS = 7
+PAGE_SIZE = 25
+URGENCIES = ("overdue", "today", "soon")
+
+
+def urgency(due: date | None, today: date) -> str:
+    """overdue (before today), today, or soon (in the coming days)."""
+    if due is None or due > today:
+        return "soon"
+    return "today" if due == today else "overdue"
+
+
+def _dates(period: params.Period, today: date) -> tuple[date, date]:
+    """The period as business dates start..end (days = the last N dates through today)."""
+    if period.days is not None:
+        return today - timedelta(days=period.days - 1), today
+    start = period.date_from or date(2000, 1, 1)
+    return start, period.date_to or today
+
+
+@router.get("/workshop")
+async def workshop_page(
+    request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
+) -> Response:
+    """Who is due, how reminders fared, and the searchable whatsapp_report."""
+    if not web_session.is_logged_in(request):
+        return to_login(request)
+    q = request.query_params
+    today = clock.today()
+    horizon = today + timedelta(days=DUE_DAYS + 1)
+    bounds = {"overdue": (None, today), "today": (today, today + timedelta(days=1)),
+              "soon": (today + timedelta(days=1), horizon)}  # fmt: skip
+    counts = {}
+    for name, (low, high) in bounds.items():
+        _, counts[name] = await workshop_service.list_vehicles(
+            session, due_from=low, due_before=high, active=True, limit=1
+        )
+    chosen = q.get("urgency") if q.get("urgency") in URGENCIES else None
+    low, high = bounds[chosen] if chosen else (None, horizon)
+    due_offset = params.offset(q, "due_offset")
+    vehicles, due_total = await workshop_service.list_vehicles(
+        session, due_from=low, due_before=high, active=True, by_due_date=True,
+        limit=PAGE_SIZE, offset=due_offset,
+    )  # fmt: skip
+    owners = await workshop_service.customers_by_ids(session, [v.customer_id for v in vehicles])
+    period = params.period(q)
+    start, end = _dates(period, today)
+    figures = await workshop_figures(session, settings, clock, start, end)
+    t = translator(web_session.language(request))
+    chart = None
+    if figures is not None:
+        chart = funnel(
+            [(t["queued"], figures.queued, False), (t["sent"], figures.sent, False),
+             (t["delivered"], figures.delivered, False), (t["read"], figures.read, False),
+             (t["failed"], figures.failed, True)],
+            t["funnel"],
+        )  # fmt: skip
+    search = params.text(q, "q")
+    offset = params.offset(q)
+    rows, total = await workshop_report.list_details(
+        session, limit=PAGE_SIZE, offset=offset, q=search
+    )
+    return page(
+        request, "workshop.html", "workshop", "workshop",
+        counts=counts, chosen=chosen, vehicles=vehicles, owners=owners, due_total=due_total,
+        due_offset=due_offset, urgency=urgency, today=today, period=period, start=start, end=end,
+        figures=figures, chart=chart, search=search, rows=rows, total=total, offset=offset,
+        page_size=PAGE_SIZE, clock=clock, pager_query=params.without(q, "offset"),
+        due_query=params.without(q, "due_offset"),
+    )  # fmt: skip
+
+
+@router.get("/customers/{customer_id}")
+async def customer_page(
+    request: Request, customer_id: str, session: SessionDep, clock: ClockDep
+) -> Response:
+    """One customer: details, vehicles with their visits, and every message sent to them."""
+    if not web_session.is_logged_in(request):
+        return to_login(request)
+    try:
+        customer = await workshop_service.get_customer(session, uuid.UUID(customer_id))
+    except (ValueError, NotFound):
+        response = page(request, "not_found.html", "customer", "workshop", what=customer_id)
+        response.status_code = 404
+        return response
+    vehicles, _ = await workshop_service.list_vehicles(session, customer_id=customer.id, limit=100)
+    visits: list[tuple[Vehicle, ServiceVisit]] = []
+    for vehicle in vehicles:
+        rows, _ = await workshop_service.list_visits(session, vehicle.id, limit=200)
+        visits.extend((vehicle, visit) for visit in rows)
+    visits.sort(key=lambda pair: pair[1].visit_date, reverse=True)
+    offset = params.offset(q := request.query_params)
+    messages, total = await messaging_service.list_messages(
+        session, MessageFilter(customer_id=customer.id), limit=100, offset=offset
+    )
+    plates = {v.id: v.no_pol for v in vehicles}
+    return page(
+        request, "customer.html", "customer", "workshop",
+        customer=customer, vehicles=vehicles, visits=visits, messages=messages, total=total,
+        offset=offset, page_size=100, plates=plates, clock=clock, today=clock.today(),
+        urgency=urgency, pager_query=params.without(q, "offset"),
+    )  # fmt: skip
