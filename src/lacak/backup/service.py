@@ -97,6 +97,7 @@ async def _make_and_store(
         content = Path(tmp) / "content"
         content.mkdir()
         snapshot = await take_snapshot(db, content, progress)
+        progress.phase("logs")
         notes = [
             note
             for note in (
@@ -105,6 +106,7 @@ async def _make_and_store(
             )
             if note
         ]
+        progress.phase("checksums")
         manifest = Manifest(
             backup_id=backup_id,
             created_at=clock.now().isoformat(),
