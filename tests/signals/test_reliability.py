@@ -23,7 +23,7 @@ from tests import dbutil
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 8
-PROMPTS, SIGNALS, OUTCOMES = 1000, 100, 50
+PROMPTS, SIGNALS, OUTCOMES = 600, 60, 30
 
 # Imports once, then forks the writers (no thread exists yet, so forking is safe): the
 # processes start together instead of each paying for the imports. Each writer tracks
@@ -31,6 +31,8 @@ PROMPTS, SIGNALS, OUTCOMES = 1000, 100, 50
 # counters as one JSON line.
 WRITER = """
 import json, os, sys
+import aiosqlite, asyncpg
+import sqlalchemy.dialects.postgresql.asyncpg, sqlalchemy.dialects.sqlite.aiosqlite
 from lacak.signals.tracker import Tracker
 url, writers, prompts, signals, outcomes = sys.argv[1], *map(int, sys.argv[2:6])
 
@@ -41,7 +43,7 @@ def write(me):
         t.track_command(me, f"w{me}", "/analyze", "btc", "1h", args=str(i))
         if i % (prompts // signals) == 0 and len(ids) < signals:
             ids.append(t.record_signal(me, "BTCUSDT", "1h", 100.0, 101.0, 102.0, 99.0))
-        if i % 500 == 499:
+        if i % 200 == 199:
             t.flush()
     for sid in ids[:outcomes]:
         t.record_outcome(sid, hit_tp=True, pnl_percent=1.0)
@@ -153,7 +155,7 @@ def test_sigkill_mid_burst_keeps_everything_flush_confirmed(private_url: str) ->
     assert proc.stdout is not None
     confirmed = 0
     try:
-        for _ in range(6):  # let several flushes be confirmed, then kill during the next burst
+        for _ in range(4):  # let several flushes be confirmed, then kill during the next burst
             line = proc.stdout.readline()
             assert line, proc.stderr.read() if proc.stderr else "victim exited"
             confirmed = int(line)
