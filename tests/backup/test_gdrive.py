@@ -262,3 +262,10 @@ def test_headless_oauth_flow(gsettings: Settings, drive: FakeDrive, tmp_path: Pa
         auth.code_from("http://localhost/?state=other&code=x", "st8")
     with pytest.raises(auth.AuthProblem, match="refused"):
         auth.exchange(gsettings, client, "bad-code", verifier)
+
+
+async def test_listing_an_empty_drive_creates_nothing(
+    gsettings: Settings, drive: FakeDrive
+) -> None:
+    assert await open_target(gsettings).list() == []
+    assert drive.files == {}

@@ -181,8 +181,15 @@ class DriveClient:
 
     def backups(self) -> list[StoredBackup]:
         """Every backup archive under root/YYYY/MM."""
-        found = []
-        for year in self.find(None, self.root_id(), folder=True):
+        found: list[StoredBackup] = []
+        root = self.settings.gdrive_root_folder_id
+        if root is None:
+            # Listing must not create anything: no root folder simply means no backups.
+            roots = self.find(self.root_name, "root", folder=True)
+            if not roots:
+                return found
+            root = str(roots[0]["id"])
+        for year in self.find(None, root, folder=True):
             for month in self.find(None, year["id"], folder=True):
                 for item in self.find(None, month["id"], folder=False):
                     backup_id = backup_id_of(item["name"])
