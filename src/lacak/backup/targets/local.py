@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,8 @@ class LocalTarget(Target):
     def _put(self, archive: Path, backup_id: str, info: ArchiveInfo, progress: Progress) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         dest = self.folder / archive_name(backup_id)
-        tmp = dest.with_name(dest.name + ".part")
+        # Unique per run: two backups of the same day at once must not share a temp file.
+        tmp = dest.with_name(f"{dest.name}.{uuid.uuid4().hex[:8]}.part")
         progress.phase("store", info.size)
         with archive.open("rb") as src, tmp.open("wb") as out:
             while chunk := src.read(CHUNK):
