@@ -84,8 +84,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_signals_closed_at_result_pnl",
-            ["closed_at", "result", "pnl_percent"],
+            "ix_signals_stats_cover",
+            ["closed_at", "result", "pnl_percent", "symbol", "timeframe", "side", "given_at"],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_signals_given_at"), ["given_at"], unique=False)
@@ -105,7 +105,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_signals_status_given_at")
         batch_op.drop_index(batch_op.f("ix_signals_source"))
         batch_op.drop_index(batch_op.f("ix_signals_given_at"))
-        batch_op.drop_index("ix_signals_closed_at_result_pnl")
+        batch_op.drop_index("ix_signals_stats_cover")
 
     op.drop_table("signals")
     with op.batch_alter_table("prompts", schema=None) as batch_op:

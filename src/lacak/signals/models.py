@@ -42,8 +42,18 @@ class Signal(Base):
     __tablename__ = "signals"
     __table_args__ = (
         Index("ix_signals_status_given_at", "status", "given_at"),
-        # Covers the statistics' ordered (closed_at, result, pnl) read: index-only, no sort.
-        Index("ix_signals_closed_at_result_pnl", "closed_at", "result", "pnl_percent"),
+        # Covers every statistics read over a close-time window: index-only range scans, and
+        # the (closed_at, result, pnl) order drawdown and streaks need comes without a sort.
+        Index(
+            "ix_signals_stats_cover",
+            "closed_at",
+            "result",
+            "pnl_percent",
+            "symbol",
+            "timeframe",
+            "side",
+            "given_at",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(96), primary_key=True)
