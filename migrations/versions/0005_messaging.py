@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("template_name", sa.String(length=128), nullable=True),
         sa.Column("template_language", sa.String(length=16), nullable=True),
         sa.Column("template_params", sa.JSON(), nullable=True),
+        sa.Column("attachment_path", sa.Text(), nullable=True),
         sa.Column("customer_id", sa.Uuid(), nullable=True),
         sa.Column("vehicle_id", sa.Uuid(), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),

@@ -22,7 +22,9 @@ def upgrade() -> None:
     op.create_table(
         "bot_audit",
         sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True,
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
             nullable=False,
         ),
         sa.Column("at", lacak.db.UTCDateTime(timezone=True), nullable=False),

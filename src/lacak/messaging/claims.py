@@ -33,12 +33,14 @@ class Claimed:
     attempts: int
     customer_id: uuid.UUID | None
     vehicle_id: uuid.UUID | None
+    attachment_path: str | None = None
 
 
 _CLAIM_COLUMNS = (
     Message.id, Message.channel, Message.provider, Message.recipient, Message.body,
     Message.template_name, Message.template_language, Message.template_params,
     Message.idempotency_key, Message.attempts, Message.customer_id, Message.vehicle_id,
+    Message.attachment_path,
 )  # fmt: skip
 
 
@@ -75,7 +77,7 @@ async def claim(
     claimed = []
     for r in rows:
         tpl = TemplateRef(r[5], r[6] or "id", list(r[7] or [])) if r[5] else None
-        claimed.append(Claimed(r[0], r[1], r[2], r[3], r[4], tpl, r[8], r[9], r[10], r[11]))
+        claimed.append(Claimed(r[0], r[1], r[2], r[3], r[4], tpl, r[8], r[9], r[10], r[11], r[12]))
     return claimed
 
 

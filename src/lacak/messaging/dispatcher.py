@@ -120,7 +120,10 @@ class Dispatcher:
             gap = self.settings.messaging_recipient_interval_seconds
             if not batch or gap <= 0:
                 return batch
-            return await self._space_recipients(session, batch, now, gap)
+            # The per-recipient gap is a WhatsApp anti-spam rule; admin chats are not paced.
+            paced = [item for item in batch if item.channel == "whatsapp"]
+            others = [item for item in batch if item.channel != "whatsapp"]
+            return others + await self._space_recipients(session, paced, now, gap)
 
     async def _space_recipients(
         self, session: Any, batch: list[Claimed], now: datetime, gap: float
@@ -153,8 +156,9 @@ class Dispatcher:
         except ValueError as exc:
             return item, name, Permanent("no_provider", str(exc))
         out = OutboundMessage(
-            str(item.id), item.recipient, item.body, item.template, item.idempotency_key
-        )
+            str(item.id), item.recipient, item.body, item.template, item.idempotency_key,
+            item.attachment_path,
+        )  # fmt: skip
         async with self._semaphore:
             await self._limiter(name).acquire()
             try:
@@ -165,7 +169,14 @@ class Dispatcher:
         return item, name, result
 
     async def _process(self, batch: list[Claimed], summary: DispatchSummary) -> None:
-        results = await asyncio.gather(*(self._send_one(item) for item in batch))
+        groups: dict[str, list[Claimed]] = {}
+        for item in sorted(batch, key=lambda i: i.idempotency_key):
+            # A Telegram chat gets its parts in key order (report text, then chart); every
+            # other message is its own group and goes out concurrently.
+            key = f"tg:{item.recipient}" if item.channel == "telegram" else str(item.id)
+            groups.setdefault(key, []).append(item)
+        sent_groups = await asyncio.gather(*(self._send_in_order(g) for g in groups.values()))
+        results = [result for group in sent_groups for result in group]
         for attempt in range(RECORD_ATTEMPTS):
             try:
                 counts = await self._record_all(results)
@@ -180,6 +191,9 @@ class Dispatcher:
         summary.sent += counts["sent"]
         summary.failed += counts["failed"]
         summary.retried += counts["retry"]
+
+    async def _send_in_order(self, items: list[Claimed]) -> list[tuple[Claimed, str, SendResult]]:
+        return [await self._send_one(item) for item in items]
 
     async def _record_all(self, results: list[tuple[Claimed, str, SendResult]]) -> dict[str, int]:
         now = self.clock.now()

@@ -43,6 +43,8 @@ class Message(Base):
     template_name: Mapped[str | None] = mapped_column(String(128))
     template_language: Mapped[str | None] = mapped_column(String(16))
     template_params: Mapped[list[Any] | None] = mapped_column(JSON)
+    # A file sent with the message (Telegram photo, e.g. the weekly chart); body is its caption.
+    attachment_path: Mapped[str | None] = mapped_column(Text)
     customer_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("customers.id", ondelete="SET NULL")
     )

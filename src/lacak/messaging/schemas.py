@@ -38,6 +38,7 @@ class EnqueueItem:
     vehicle_id: uuid.UUID | None = None
     not_before: datetime | None = None
     provider: str | None = None
+    attachment_path: str | None = None
 
 
 class MessageEventOut(BaseModel):

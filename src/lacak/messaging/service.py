@@ -23,8 +23,9 @@ _PG_CHUNK = 1000
 # Column order of the raw bulk insert used on SQLite (see enqueue_many).
 _BULK_COLUMNS = (
     "id", "channel", "provider", "recipient", "kind", "idempotency_key", "body",
-    "template_name", "template_language", "template_params", "customer_id", "vehicle_id",
-    "status", "attempts", "next_attempt_at", "created_at", "updated_at",
+    "template_name", "template_language", "template_params", "attachment_path",
+    "customer_id", "vehicle_id", "status", "attempts", "next_attempt_at", "created_at",
+    "updated_at",
 )  # fmt: skip
 _SQLITE_BULK_SQL = (
     f"INSERT INTO messages ({', '.join(_BULK_COLUMNS)}) "
@@ -42,8 +43,8 @@ def _check(item: EnqueueItem) -> None:
         raise Invalid("recipient is empty.")
     if not item.idempotency_key.strip():
         raise Invalid("idempotency_key is empty.")
-    if item.body is None and item.template is None:
-        raise Invalid(f"message {item.idempotency_key!r} has neither a body nor a template.")
+    if item.body is None and item.template is None and item.attachment_path is None:
+        raise Invalid(f"message {item.idempotency_key!r} has no body, template or attachment.")
     if item.not_before is not None and item.not_before.tzinfo is None:
         raise Invalid("not_before must be timezone-aware.")
 
@@ -61,6 +62,7 @@ def _values(item: EnqueueItem, now: datetime) -> dict[str, Any]:
         "template_name": tpl.name if tpl else None,
         "template_language": tpl.language if tpl else None,
         "template_params": list(tpl.parameters) if tpl else None,
+        "attachment_path": item.attachment_path,
         "customer_id": item.customer_id,
         "vehicle_id": item.vehicle_id,
         "status": "queued",
@@ -126,6 +128,7 @@ def _sqlite_rows(items: Sequence[EnqueueItem], now: datetime) -> list[tuple[Any,
             tpl.name if tpl else None,
             tpl.language if tpl else None,
             json.dumps(tpl.parameters) if tpl else None,
+            it.attachment_path,
             it.customer_id.hex if it.customer_id else None,
             it.vehicle_id.hex if it.vehicle_id else None,
             "queued", 0,

@@ -14,7 +14,9 @@ async def weekly_report_job(ctx: JobContext) -> Mapping[str, Any]:
     """Build, save and queue the weekly report (idempotent per week and language)."""
     report = await reports_service.build_weekly_report(ctx.session, ctx.settings, ctx.clock)
     paths = reports_service.save_report(report, reports_service.reports_dir(ctx.settings))
-    queued = await delivery.queue_for_admins(ctx.session, ctx.settings, report, str(paths["png"]))
+    queued = await delivery.queue_for_admins(
+        ctx.session, ctx.settings, report, str(paths["png"]), ctx.clock.now()
+    )
     return {
         "week": report.figures.period_start.isoformat(),
         "language": report.lang,

@@ -38,7 +38,11 @@ def build_provider(name: str, settings: Settings) -> Provider:
         from lacak.messaging.providers.console import ConsoleProvider
 
         return ConsoleProvider()
-    raise ValueError(f"unknown provider {name!r}; use console, cloud or fonnte")
+    if name == "telegram":
+        from lacak.messaging.providers.telegram import TelegramProvider
+
+        return TelegramProvider(settings)
+    raise ValueError(f"unknown provider {name!r}; use console, cloud, fonnte or telegram")
 
 
 def provider_rate(name: str, settings: Settings) -> float:
@@ -46,4 +50,5 @@ def provider_rate(name: str, settings: Settings) -> float:
     return {
         "cloud": settings.messaging_rate_cloud,
         "fonnte": settings.messaging_rate_fonnte,
+        "telegram": settings.messaging_rate_telegram,
     }.get(name, settings.messaging_rate_console)

@@ -19,6 +19,7 @@ class OutboundMessage:
     body: str | None
     template: TemplateRef | None
     idempotency_key: str
+    attachment_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
