@@ -37,6 +37,7 @@ PROTECTED_ROUTERS = (
     "lacak.messaging.router",
     "lacak.backup.router",
     "lacak.reports.router",
+    "lacak.exports.router",
 )
 # Routers that authenticate themselves (signed webhooks, dashboard session cookie).
 OPEN_ROUTERS = (
@@ -104,6 +105,10 @@ def create_app(
         max_age=12 * 3600,
     )
     app.middleware("http")(_measure)
+    exports = optional_import("lacak.exports.router")
+    if exports is not None:
+        # `GET /signals?format=csv` etc. are answered by the export endpoints.
+        app.add_middleware(exports.FormatDelegation)
     app.include_router(health.router)
     for name in PROTECTED_ROUTERS:
         module = optional_import(name)

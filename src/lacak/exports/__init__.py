@@ -1,0 +1,1 @@
+"""Exports: CSV and XLSX downloads of signals, prompts, whatsapp_report and messages."""
