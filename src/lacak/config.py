@@ -296,28 +296,6 @@ class Settings(BaseSettings):
         "30 2 * * *", validation_alias=_alias("LACAK_CRON_RETENTION_CLEANUP")
     )
 
-    # --- exports, alerts, retention (issue 7; docs/exports.md, docs/alerts.md) ------------
-    # Rows fetched from the database per round trip while streaming an export.
-    export_chunk_rows: int = Field(
-        5000, ge=100, le=100_000, validation_alias=_alias("LACAK_EXPORT_CHUNK_ROWS")
-    )
-    # "Messaged too often": more than N reminders to one customer+vehicle in M days.
-    alert_max_reminders: int = Field(3, ge=1, validation_alias=_alias("LACAK_ALERT_MAX_REMINDERS"))
-    alert_window_days: int = Field(30, ge=1, validation_alias=_alias("LACAK_ALERT_WINDOW_DAYS"))
-    # Unset (the default) keeps everything; N deletes rows older than N days, daily.
-    retention_prompts_days: int | None = Field(
-        None, ge=1, validation_alias=_alias("LACAK_RETENTION_PROMPTS_DAYS")
-    )
-    retention_messages_days: int | None = Field(
-        None, ge=1, validation_alias=_alias("LACAK_RETENTION_MESSAGES_DAYS")
-    )
-    retention_batch_rows: int = Field(
-        2000, ge=1, validation_alias=_alias("LACAK_RETENTION_BATCH_ROWS")
-    )
-    cron_retention_cleanup: str = Field(
-        "30 2 * * *", validation_alias=_alias("LACAK_CRON_RETENTION_CLEANUP")
-    )
-
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_admin_ids(cls, value: object) -> object:
