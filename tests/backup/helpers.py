@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from lacak.db import Database, create_engine, session_scope
 from lacak.models import Base
 from lacak.signals.models import Prompt, Signal
+from lacak.workshop.models import Customer, ServiceVisit, Vehicle, WhatsappReport
 
 T0 = datetime(2026, 11, 18, 2, 30, 15, 123456, tzinfo=UTC)
 
@@ -48,6 +50,53 @@ async def fill(db: Database, prompts: int = 40, signals: int = 25) -> None:
                     pnl_percent=(1.0 / 3 + i) * (1 if i % 2 else -1) if closed else None,
                     closed_at=T0 + timedelta(hours=5 * i + 3) if closed else None,
                     exits=[{"level": "tp1", "fraction": 0.5, "price": 110.1}] if closed else None,
+                    created_at=T0,
+                    updated_at=T0,
+                )
+            )
+
+
+async def fill_workshop(db: Database, customers: int = 3) -> None:
+    """Customers, vehicles, visits and report rows: UUIDs, dates, booleans, NULLs."""
+    async with session_scope(db) as session:
+        for i in range(customers):
+            customer = Customer(
+                id=uuid.UUID(int=i + 1),
+                name=f"Pelanggan {i} Ñ",
+                phone=f"62812000{i:04d}",
+                birth_date=date(1990, 1, 1 + i) if i % 2 else None,
+                created_at=T0,
+                updated_at=T0,
+            )
+            vehicle = Vehicle(
+                id=uuid.UUID(int=100 + i),
+                customer_id=customer.id,
+                no_pol=f"B {1000 + i} XY",
+                year=2015 + i,
+                next_visit_date=date(2026, 12, 1 + i),
+                active=i != 1,
+                created_at=T0,
+                updated_at=T0,
+            )
+            session.add_all([customer, vehicle])
+            await session.flush()
+            session.add(
+                ServiceVisit(
+                    id=uuid.UUID(int=200 + i),
+                    vehicle_id=vehicle.id,
+                    visit_date=date(2026, 6, 1 + i),
+                    odometer=None if i == 0 else 12000 * i,
+                    created_at=T0,
+                )
+            )
+            session.add(
+                WhatsappReport(
+                    id=uuid.UUID(int=300 + i),
+                    id_customer=customer.id,
+                    id_vehicle=vehicle.id,
+                    last_message_date=T0 + timedelta(days=i),
+                    frequency=i,
+                    lifetime_frequency=2 * i,
                     created_at=T0,
                     updated_at=T0,
                 )

@@ -53,3 +53,11 @@ async def test_job_records_failure_in_its_own_transaction(
 
         run = await latest_run(session)
     assert run is not None and run.status == "failed" and run.trigger == "schedule"
+
+
+def test_backup_job_is_registered() -> None:
+    from lacak.scheduler.registry import discover_jobs
+
+    spec = discover_jobs()["backup"]
+    assert spec.cron_setting == "cron_backup"
+    assert Settings(_env_file=None).cron_backup == "0 23 * * *"

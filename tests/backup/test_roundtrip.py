@@ -16,7 +16,7 @@ from lacak.config import Settings
 from lacak.db import Database, session_scope
 from lacak.signals.stats import signal_stats
 from lacak.signals.stats_schemas import StatsQuery
-from tests.backup.helpers import dump, fill
+from tests.backup.helpers import dump, fill, fill_workshop
 
 
 async def _stats(url: str, clock: Clock) -> object:
@@ -32,6 +32,7 @@ async def test_round_trip_identical(
     db: Database, settings: Settings, clock: Clock, empty_url: str
 ) -> None:
     await fill(db)
+    await fill_workshop(db)
     async with session_scope(db) as session:
         run = await service.run_backup(session, settings, clock, db)
     assert run.status == "ok", run.error
@@ -44,6 +45,7 @@ async def test_round_trip_identical(
     assert await dump(empty_url) == await dump(db.url)
     assert await _stats(empty_url, clock) == await _stats(db.url, clock)
     assert result.tables["signals"] == 25
+    assert result.tables["whatsapp_report"] == 3
     # The restored database keeps working: new ids continue after the restored ones.
     restored = Database(empty_url)
     try:
@@ -56,6 +58,7 @@ async def test_archive_holds_manifest_logs_and_report(
     db: Database, settings: Settings, clock: Clock
 ) -> None:
     await fill(db)
+    await fill_workshop(db)
     async with session_scope(db) as session:
         run = await service.run_backup(session, settings, clock, db)
     assert run.location
@@ -64,6 +67,9 @@ async def test_archive_holds_manifest_logs_and_report(
         raw = tar.extractfile(MANIFEST_NAME)
         assert raw is not None
         manifest = Manifest.from_bytes(raw.read())
+        report = tar.extractfile("whatsapp_report.csv")
+        assert report is not None
+        csv_lines = report.read().decode().splitlines()
     assert names[0] == MANIFEST_NAME
     listed = {f.path for f in manifest.files}
     assert set(names[1:]) == listed
@@ -72,6 +78,8 @@ async def test_archive_holds_manifest_logs_and_report(
     assert manifest.schema_revision == migrate.head_revision()
     assert manifest.database["tables"]["prompts"] == 40
     assert run.files == len(names)
+    assert csv_lines[0].startswith("id,id_customer,id_vehicle,last_message_date")
+    assert len(csv_lines) == 4
 
 
 @pytest.mark.parametrize("force", [False, True])
