@@ -20,7 +20,12 @@ class Settings(BaseSettings):
     """All of lacak's configuration; env names are a public contract (see .env.example)."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        # `ADMIN1=` or `LACAK_API_TOKEN=` left empty means "not set", as in .env.example.
+        env_ignore_empty=True,
     )
 
     # --- core -------------------------------------------------------------------------
