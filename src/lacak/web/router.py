@@ -17,6 +17,7 @@ from lacak.signals import stats_prompts
 from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
 from lacak.web import session as web_session
 from lacak.web.pages_activity import router as activity_router
+from lacak.web.pages_exports import router as exports_router
 from lacak.web.pages_backups import router as backups_router
 from lacak.web.pages_jobs import router as jobs_router
 from lacak.web.pages_signals import router as signals_router
@@ -29,6 +30,7 @@ router = APIRouter(prefix="/dashboard", include_in_schema=False)
 router.include_router(signals_router)
 router.include_router(activity_router)
 router.include_router(workshop_router)
+router.include_router(exports_router)
 router.include_router(jobs_router)
 router.include_router(backups_router)
 
