@@ -43,10 +43,13 @@ async def workshop_figures(
             Vehicle.next_visit_date < last_due,
         )
     )
+    # No bound literal inside the grouped expression: PostgreSQL sees two different
+    # parameters in SELECT and GROUP BY and refuses; a missing reason is named below.
+    reason = func.coalesce(Message.error_text, Message.error_code)
     reasons = await session.execute(
-        select(func.coalesce(Message.error_text, Message.error_code, "unknown"), func.count())
+        select(reason, func.count())
         .where(Message.kind == REMINDER_KIND, Message.failed_at >= low, Message.failed_at < high)
-        .group_by(func.coalesce(Message.error_text, Message.error_code, "unknown"))
+        .group_by(reason)
         .order_by(func.count().desc())
         .limit(3)
     )
@@ -62,7 +65,7 @@ async def workshop_figures(
         delivered=await _count(session, Message.delivered_at >= low, Message.delivered_at < high),
         read=await _count(session, Message.read_at >= low, Message.read_at < high),
         failed=await _count(session, Message.failed_at >= low, Message.failed_at < high),
-        failed_reasons=[(str(reason), int(n)) for reason, n in reasons.all()],
+        failed_reasons=[(str(why or "unknown"), int(n)) for why, n in reasons.all()],
         opted_out=int(opted_out or 0),
         came_in=await came_in_after_reminder(session, settings, clock, start, end),
     )
