@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
 from lacak.backup import service as backup_service
+from lacak.db import session_scope
 from lacak.web import flash, params
 from lacak.web import session as web_session
 from lacak.web.i18n import translator
@@ -39,7 +40,6 @@ async def backups_page(request: Request, session: SessionDep, clock: ClockDep) -
 @router.post("/backups/run")
 async def run_backup(
     request: Request,
-    session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
     db: DbDep,
@@ -49,7 +49,9 @@ async def run_backup(
     web_session.check_csrf(request, csrf)
     if not web_session.is_logged_in(request):
         return to_login(request)
-    run = await backup_service.run_backup(session, settings, clock, db, trigger="dashboard")
+    # Commit before redirecting: the page the browser loads next must list this run.
+    async with session_scope(db) as session:
+        run = await backup_service.run_backup(session, settings, clock, db, trigger="dashboard")
     t = translator(web_session.language(request))
     text = t["backup_done"].format(id=run.backup_id, status=run.status)
     flash.push(request, text + (f" {run.error}" if run.status != "ok" and run.error else ""),

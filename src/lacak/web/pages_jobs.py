@@ -8,9 +8,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from lacak.api.deps import ClockDep, SessionDep, SettingsDep
+from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
 from lacak.api.errors import Conflict, NotFound
 from lacak.api.pagination import PageParams
+from lacak.db import session_scope
 from lacak.scheduler import service as scheduler_service
 from lacak.scheduler.runtime import get_runner
 from lacak.web import flash, params
@@ -83,9 +84,9 @@ async def pause_or_resume(
     request: Request,
     name: str,
     action: str,
-    session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    db: DbDep,
     csrf: Csrf = "",
 ) -> Response:
     """Pause or resume a job's scheduled runs in every process."""
@@ -98,7 +99,9 @@ async def pause_or_resume(
     change = scheduler_service.pause_job if action == "pause" else scheduler_service.resume_job
     try:
         jobs = get_runner(request.app).jobs
-        await change(session, name, settings=settings, clock=clock, jobs=jobs)
+        # Commit before redirecting: the page the browser loads next must show the change.
+        async with session_scope(db) as session:
+            await change(session, name, settings=settings, clock=clock, jobs=jobs)
     except NotFound as exc:
         flash.push(request, exc.detail, bad=True)
         return RedirectResponse("/dashboard/jobs", status_code=303)

@@ -16,7 +16,6 @@ from lacak.web import params
 from lacak.web import session as web_session
 from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
-from lacak.web.svg import funnel
 from lacak.workshop import report as workshop_report
 from lacak.workshop import service as workshop_service
 from lacak.workshop.models import ServiceVisit, Vehicle
@@ -71,14 +70,11 @@ async def workshop_page(
     start, end = _dates(period, today)
     figures = await workshop_figures(session, settings, clock, start, end)
     t = translator(web_session.language(request))
-    chart = None
+    steps: list[tuple[str, int, bool]] = []
     if figures is not None:
-        chart = funnel(
-            [(t["queued"], figures.queued, False), (t["sent"], figures.sent, False),
-             (t["delivered"], figures.delivered, False), (t["read"], figures.read, False),
-             (t["failed"], figures.failed, True)],
-            t["funnel"],
-        )  # fmt: skip
+        steps = [(t["queued"], figures.queued, False), (t["sent"], figures.sent, False),
+                 (t["delivered"], figures.delivered, False), (t["read"], figures.read, False),
+                 (t["failed"], figures.failed, True)]  # fmt: skip
     search = params.text(q, "q")
     offset = params.offset(q)
     rows, total = await workshop_report.list_details(
@@ -88,7 +84,8 @@ async def workshop_page(
         request, "workshop.html", "workshop", "workshop",
         counts=counts, chosen=chosen, vehicles=vehicles, owners=owners, due_total=due_total,
         due_offset=due_offset, urgency=urgency, today=today, period=period, start=start, end=end,
-        figures=figures, chart=chart, search=search, rows=rows, total=total, offset=offset,
+        figures=figures, steps=steps, funnel_max=max([n for _, n, _ in steps] + [1]),
+        search=search, rows=rows, total=total, offset=offset,
         page_size=PAGE_SIZE, clock=clock, pager_query=params.without(q, "offset"),
         due_query=params.without(q, "due_offset"),
     )  # fmt: skip

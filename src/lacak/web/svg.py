@@ -125,27 +125,3 @@ def daily_bars(labels: Sequence[str], values: Sequence[float], title: str) -> Ma
         f"{escape(labels[-1])}</text>",
     ]
     return _frame("".join(parts), title)
-
-
-def funnel(steps: Sequence[tuple[str, int, bool]], title: str) -> Markup:
-    """Horizontal bars (label, count, is_bad), each with its share of the first step."""
-    if not steps:
-        return _frame("", title)
-    first = steps[0][1] or 0
-    high = max(max(step[1] for step in steps), 1)
-    row = (HEIGHT - 16) / len(steps)
-    label_w, bar_w = 110, WIDTH - 110 - 90
-    parts = []
-    for i, (label, n, bad) in enumerate(steps):
-        y = 8 + i * row
-        w = max(bar_w * n / high, 2.0 if n else 0.0)
-        colour = RED if bad else BLUE
-        share = f" · {n / first * 100:.0f}%" if first and i else ""
-        parts.append(
-            f'<text x="0" y="{y + row * 0.62:.1f}" font-size="15">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + row * 0.15:.1f}" width="{w:.1f}" '
-            f'height="{row * 0.7:.1f}" fill="{colour}" rx="3"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + row * 0.62:.1f}" font-size="15">'
-            f"{n}{share}</text>"
-        )
-    return _frame("".join(parts), title)
