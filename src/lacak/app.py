@@ -38,6 +38,7 @@ PROTECTED_ROUTERS = (
     "lacak.backup.router",
     "lacak.reports.router",
     "lacak.exports.router",
+    "lacak.workshop.analysis_router",
 )
 # Routers that authenticate themselves (signed webhooks, dashboard session cookie).
 OPEN_ROUTERS = (
