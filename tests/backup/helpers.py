@@ -111,8 +111,9 @@ async def dump(
     out: dict[str, list[tuple[Any, ...]]] = {}
     try:
         async with engine.connect() as conn:
+            present = set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
             for table in Base.metadata.sorted_tables:
-                if table.name in skip:
+                if table.name in skip or table.name not in present:
                     continue
                 query = sa.select(table).order_by(*table.primary_key.columns)
                 out[table.name] = [tuple(r) for r in (await conn.execute(query)).all()]

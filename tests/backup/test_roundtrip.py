@@ -4,6 +4,7 @@ and across them)."""
 from __future__ import annotations
 
 import tarfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from lacak import migrate
 from lacak.backup import restore, service
 from lacak.backup.manifest import MANIFEST_NAME, Manifest
+from lacak.backup.snapshot import take_snapshot
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
+from lacak.signals.models import Prompt
 from lacak.signals.stats import signal_stats
 from lacak.signals.stats_schemas import StatsQuery
 from tests.backup.helpers import dump, fill, fill_workshop
@@ -78,7 +81,7 @@ async def test_archive_holds_manifest_logs_and_report(
     assert manifest.schema_revision == migrate.head_revision()
     assert manifest.database["tables"]["prompts"] == 40
     assert run.files == len(names)
-    assert csv_lines[0].startswith("id,id_customer,id_vehicle,last_message_date")
+    assert csv_lines[0].startswith("id,customer_name,customer_phone")
     assert len(csv_lines) == 4
 
 
@@ -98,3 +101,21 @@ async def test_non_empty_target_refused_unless_forced(
     await fill(db, prompts=3, signals=0)  # changes after the backup are thrown away
     await restore.restore_backup(settings, run.backup_id, force=True)
     assert await dump(db.url) == before
+
+
+async def test_snapshot_ignores_uncommitted_work_and_does_not_block_it(
+    db: Database, tmp_path: Path
+) -> None:
+    await fill(db, prompts=5, signals=2)
+    async with db.sessionmaker() as writer:
+        # A writer mid-transaction while the snapshot runs (the service keeps working).
+        writer.add(Prompt(created_at=T_LATE, user_id=1, username="late", command="/start"))
+        await writer.flush()
+        info = await take_snapshot(db, tmp_path)
+        await writer.commit()
+    assert info.tables["prompts"] == 5
+    assert info.tables["signals"] == 2
+    assert len((await dump(db.url))["prompts"]) == 6
+
+
+T_LATE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.clock import Clock
+from lacak.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +47,16 @@ async def signal_logs(session: AsyncSession, clock: Clock, day: date, staging: P
     return None
 
 
-async def whatsapp_report(session: AsyncSession, clock: Clock, staging: Path) -> str | None:
-    """Write whatsapp_report.csv (the workshop's export if it has one, else its table)."""
-    report = _module("lacak.workshop.report")
-    export_csv = getattr(report, "export_csv", None)
-    if export_csv is not None:
-        with (staging / REPORT_FILE).open("w", encoding="utf-8", newline="") as fh:
-            await export_csv(session, fh)
+async def whatsapp_report(
+    session: AsyncSession, db: Database, clock: Clock, staging: Path
+) -> str | None:
+    """Write whatsapp_report.csv: the exports domain's CSV if installed, else the raw table."""
+    exports = _module("lacak.exports.service")
+    files = _module("lacak.exports.files")
+    if exports is not None and files is not None:
+        plan = exports.plan("whatsapp_report", clock, {})
+        with (staging / REPORT_FILE).open("wb") as sink:
+            await files.write_csv(db, plan, clock, sink)
         return None
     models = _module("lacak.workshop.models")
     model = getattr(models, "WhatsappReport", None)

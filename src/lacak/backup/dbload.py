@@ -9,8 +9,11 @@ PostgreSQL sequences are moved past the restored ids; the caller then upgrades t
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
+import sqlite3
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -40,17 +43,43 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+@functools.cache
+def seeded_tables() -> frozenset[str]:
+    """Tables the migrations themselves fill (e.g. counters); blocking, cached.
+
+    Found by migrating a scratch SQLite file: rows there are not user data, so they do
+    not make a database "non-empty", and a logical load replaces them with the backup's.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "seed.db"
+        migrate.upgrade(f"sqlite+aiosqlite:///{path.as_posix()}")
+        conn = sqlite3.connect(str(path))
+        try:
+            names = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            return frozenset(
+                n
+                for n in names
+                if n != "alembic_version"
+                and conn.execute(f'SELECT 1 FROM "{n}" LIMIT 1').fetchone() is not None
+            )
+        finally:
+            conn.close()
+
+
 async def is_empty(url: str) -> bool:
-    """True when no lacak table at `url` holds a row (a missing SQLite file is empty)."""
+    """True when no lacak table at `url` holds user rows (a missing SQLite file is empty)."""
     path = sqlite_path(url)
     if path is not None and (not path.exists() or path.stat().st_size == 0):
         return True
+    seeded = await asyncio.to_thread(seeded_tables)
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
             names = set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
             for table in Base.metadata.sorted_tables:
-                if table.name in names:
+                if table.name in names and table.name not in seeded:
                     query = sa.select(sa.literal(1)).select_from(table).limit(1)
                     if (await conn.execute(query)).first() is not None:
                         return False
@@ -90,6 +119,9 @@ async def load(
     try:
         async with engine.begin() as conn:
             targets = {t.name: t for t in await conn.run_sync(reflect_tables)}
+            # Rows seeded by the migrations are replaced by the backup's own rows.
+            for typed in reversed(list(targets.values())):
+                await conn.execute(sa.delete(typed.table))
             if fmt == "sqlite-file":
                 await _load_from_sqlite(extracted / SQLITE_FILE, conn, targets, progress)
             elif fmt == "jsonl":

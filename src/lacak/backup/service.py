@@ -102,7 +102,7 @@ async def _make_and_store(
             note
             for note in (
                 await contents.signal_logs(session, clock, clock.today(), content),
-                await contents.whatsapp_report(session, clock, content),
+                await contents.whatsapp_report(session, db, clock, content),
             )
             if note
         ]
