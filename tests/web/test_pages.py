@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from html import unescape as html_unescape
 from typing import Any
 
 import httpx
@@ -72,6 +74,10 @@ async def test_activity_page_shows_days_commands_and_users(
     assert "Users (2)" in html
     dated = (await dash.get("/dashboard/activity?from=2026-11-20&to=2026-11-20")).text
     assert "Users (1)" in dated
+    link = re.search(r'href="(/dashboard/export/prompts\?format=csv[^"]*)"', dated)
+    assert link is not None
+    csv = (await dash.get(html_unescape(link.group(1)))).text
+    assert csv.count("\n") == 1 + 2  # header + the two prompts of the 20th (WIB)
     bad = await dash.get("/dashboard/activity?days=abc")
     assert bad.status_code == 200 and 'role="alert"' in bad.text
 
@@ -152,6 +158,11 @@ async def test_workshop_page_due_funnel_and_search(
         report = found.split('id="report"')[1]
         assert "Ani Wijaya" in report and "Dodi Halim" not in report, needle
         assert "WhatsApp report (1)" in found
+    # The report's export link carries the search: the file holds the same rows.
+    link = re.search(r'href="(/dashboard/export/whatsapp_report\?format=csv[^"]*)"', found)
+    assert link is not None
+    csv = (await dash.get(html_unescape(link.group(1)))).text
+    assert "Ani Wijaya" in csv and "Dodi Halim" not in csv
 
 
 async def test_customer_page_lists_vehicles_messages_visits(
@@ -162,6 +173,7 @@ async def test_customer_page_lists_vehicles_messages_visits(
     assert "Ani Wijaya" in html and "6281234567890" in html
     assert "Vehicles (2)" in html and "L 5 K" in html
     assert "Messages (4)" in html and "Halo Ani, servis read" in html
+    assert f"/dashboard/export/messages?format=csv&amp;customer_id={ids['ani']}" in html
     assert "number not on WhatsApp" in html
     assert "Service visits (1)" in html and "oil change" in html
     missing = await dash.get(f"/dashboard/customers/{uuid.uuid4()}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request, Response
 
 from lacak.api.deps import ClockDep, SessionDep
@@ -34,6 +36,10 @@ async def activity_page(request: Request, session: SessionDep, clock: ClockDep) 
     users, users_total = await activity.prompt_users(
         session, clock, query, limit=PAGE_SIZE, offset=offset
     )
+    # The export gets the same window: the exact start instant for "last N days", else dates.
+    bounds = {"from": stats.window.start.isoformat() if period.days and stats.window.start
+              else period.date_from, "to": period.date_to}  # fmt: skip
+    export_query = urlencode({k: str(v) for k, v in bounds.items() if v is not None})
     t = translator(web_session.language(request))
     chart = daily_bars(
         [d.date.strftime("%d-%m") for d in per_day], [d.count for d in per_day], t["per_day"]
@@ -42,4 +48,5 @@ async def activity_page(request: Request, session: SessionDep, clock: ClockDep) 
         request, "activity.html", "activity", "activity",
         period=period, stats=stats, chart=chart, users=users, users_total=users_total,
         offset=offset, page_size=PAGE_SIZE, clock=clock, pager_query=params.without(q, "offset"),
+        export_query=export_query,
     )  # fmt: skip

@@ -17,8 +17,8 @@ from lacak.signals import stats_prompts
 from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
 from lacak.web import session as web_session
 from lacak.web.pages_activity import router as activity_router
-from lacak.web.pages_exports import router as exports_router
 from lacak.web.pages_backups import router as backups_router
+from lacak.web.pages_exports import router as exports_router
 from lacak.web.pages_jobs import router as jobs_router
 from lacak.web.pages_signals import router as signals_router
 from lacak.web.pages_workshop import router as workshop_router
