@@ -117,10 +117,56 @@ def upgrade() -> None:
     )
     op.create_index("ix_whatsapp_report_frequency", "whatsapp_report", ["frequency", "id_customer"])
     op.create_index("ix_whatsapp_report_id_vehicle", "whatsapp_report", ["id_vehicle"])
+    _report_aggregates()
+
+
+def _report_aggregates() -> None:
+    # Maintained aggregates of whatsapp_report (see lacak.workshop.report_counters),
+    # backfilled from whatever rows exist so they start equal to a full recount.
+    op.create_table(
+        "whatsapp_report_counters",
+        sa.Column("name", sa.String(length=16), nullable=False),
+        sa.Column("bucket", sa.Integer(), nullable=False),
+        sa.Column("shard", sa.Integer(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "name", "bucket", "shard", name=op.f("pk_whatsapp_report_counters")
+        ),
+    )
+    op.create_table(
+        "whatsapp_report_customers",
+        sa.Column("id_customer", sa.Uuid(), nullable=False),
+        sa.Column("pairs", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["id_customer"],
+            ["customers.id"],
+            name=op.f("fk_whatsapp_report_customers_id_customer_customers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id_customer", name=op.f("pk_whatsapp_report_customers")),
+    )
+    op.execute(
+        "INSERT INTO whatsapp_report_customers (id_customer, pairs) "
+        "SELECT id_customer, COUNT(*) FROM whatsapp_report GROUP BY id_customer"
+    )
+    op.execute(
+        "INSERT INTO whatsapp_report_counters (name, bucket, shard, value) "
+        "SELECT 'pairs', frequency, 0, COUNT(*) FROM whatsapp_report GROUP BY frequency"
+    )
+    op.execute(
+        "INSERT INTO whatsapp_report_counters (name, bucket, shard, value) "
+        "SELECT 'lifetime', 0, 0, COALESCE(SUM(lifetime_frequency), 0) FROM whatsapp_report"
+    )
+    op.execute(
+        "INSERT INTO whatsapp_report_counters (name, bucket, shard, value) "
+        "SELECT 'customers', 0, 0, COUNT(*) FROM whatsapp_report_customers"
+    )
 
 
 def downgrade() -> None:
     """Drop the workshop tables."""
+    op.drop_table("whatsapp_report_customers")
+    op.drop_table("whatsapp_report_counters")
     op.drop_table("whatsapp_report")
     op.drop_table("service_visits")
     op.drop_table("vehicles")

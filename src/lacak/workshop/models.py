@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -113,3 +114,31 @@ class WhatsappReport(Base):
     reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class WhatsappReportCounter(Base):
+    """Maintained aggregates of whatsapp_report, so statistics never scan the table.
+
+    `name` is `pairs` (rows whose frequency is `bucket`), `lifetime` (Σ lifetime_frequency)
+    or `customers` (customers with at least one row); `bucket` is 0 for the last two. Each
+    figure is the sum over `shard`s: concurrent writers add to different shards, so one hot
+    row does not serialise them on PostgreSQL. A shard may go negative; only sums count.
+    """
+
+    __tablename__ = "whatsapp_report_counters"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class WhatsappReportCustomer(Base):
+    """How many whatsapp_report rows a customer has (feeds the `customers` counter)."""
+
+    __tablename__ = "whatsapp_report_customers"
+
+    id_customer: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    pairs: Mapped[int] = mapped_column(Integer, default=0)

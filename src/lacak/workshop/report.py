@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Uuid, bindparam, case, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.api.errors import NotFound
-from lacak.db import new_uuid, utcnow
-from lacak.messaging.models import Message
+from lacak.db import UTCDateTime, new_uuid, utcnow
+from lacak.workshop import report_counters as counters
+from lacak.workshop.report_stats import statistics
+
+__all__ = ["statistics"]  # served from report_stats; kept here for the old import path
 from lacak.workshop.models import Customer, Vehicle, WhatsappReport
 
-
-def _insert_for(session: AsyncSession) -> Any:
-    # ON CONFLICT lives in the dialect's own insert(); both spell it the same way.
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+_CHUNK = 500  # pairs per upsert: 8 parameters each, far under both backends' limits
 
 
 async def record_sent(
@@ -32,24 +31,48 @@ async def record_sent(
     row lock, so concurrent dispatchers never lose a count. Call it in the transaction
     that marks the message sent.
     """
+    await record_sent_many(session, {(customer_id, vehicle_id): (1, sent_at)})
+
+
+async def record_sent_many(
+    session: AsyncSession, counts: Mapping[tuple[uuid.UUID, uuid.UUID], tuple[int, datetime]]
+) -> None:
+    """Count `n` messages per customer+vehicle (last sent at `when`): one upsert per batch.
+
+    `frequency = frequency + n` per pair, pairs in one fixed (customer, vehicle) order so
+    concurrent dispatchers take the rows' locks in the same order and cannot deadlock; the
+    maintained aggregates (report_counters) change in the same transaction.
+    """
+    wanted = sorted(
+        ((pair, n, when) for pair, (n, when) in counts.items() if n > 0),
+        key=lambda item: (str(item[0][0]), str(item[0][1])),
+    )
+    deltas = counters.Deltas()
+    for start in range(0, len(wanted), _CHUNK):
+        await _upsert_chunk(session, wanted[start : start + _CHUNK], deltas)
+    await counters.apply(session, deltas)
+
+
+async def _upsert_chunk(
+    session: AsyncSession,
+    chunk: list[tuple[tuple[uuid.UUID, uuid.UUID], int, datetime]],
+    deltas: counters.Deltas,
+) -> None:
     now = utcnow()
     table = WhatsappReport.__table__
-    insert = _insert_for(session)
-    stmt = insert(table).values(
-        id=new_uuid(),
-        id_customer=customer_id,
-        id_vehicle=vehicle_id,
-        last_message_date=sent_at,
-        frequency=1,
-        lifetime_frequency=1,
-        created_at=now,
-        updated_at=now,
-    )
+    values = [
+        {"id": new_uuid(), "id_customer": cid, "id_vehicle": vid, "last_message_date": when,
+         "frequency": n, "lifetime_frequency": n, "created_at": now, "updated_at": now}
+        for (cid, vid), n, when in chunk
+    ]  # fmt: skip
+    # A conflicting row keeps its own id, so "returned id == proposed id" means inserted.
+    proposed = {pair: (v["id"], n) for v, (pair, n, _) in zip(values, chunk, strict=True)}
+    stmt = counters.insert_for(session)(table).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.id_customer, table.c.id_vehicle],
         set_={
-            "frequency": table.c.frequency + 1,
-            "lifetime_frequency": table.c.lifetime_frequency + 1,
+            "frequency": table.c.frequency + stmt.excluded.frequency,
+            "lifetime_frequency": table.c.lifetime_frequency + stmt.excluded.lifetime_frequency,
             # A late-arriving older send must not move the last date backwards.
             "last_message_date": case(
                 (
@@ -61,10 +84,16 @@ async def record_sent(
                 ),
                 else_=table.c.last_message_date,
             ),
-            "updated_at": now,
+            "updated_at": stmt.excluded.updated_at,
         },
-    )
-    await session.execute(stmt)
+    ).returning(table.c.id, table.c.id_customer, table.c.id_vehicle, table.c.frequency)
+    for rid, cid, vid, frequency in (await session.execute(stmt)).all():
+        new_id, n = proposed[(cid, vid)]
+        if rid == new_id:
+            deltas.add_row(cid, frequency, 0)
+        else:
+            deltas.move(frequency - n, frequency)
+        deltas.lifetime += n
 
 
 # --- the whatsapp_report API's reads and admin actions -----------------------------------
@@ -78,8 +107,6 @@ REPORT_COLUMNS = (
     WhatsappReport.created_at,
     WhatsappReport.updated_at,
 )
-SENT_STATUSES = ("sent", "delivered", "read")
-TOP_CUSTOMERS = 10
 
 
 async def list_reports(
@@ -96,7 +123,11 @@ async def list_reports(
         conds.append(WhatsappReport.id_customer == customer_id)
     if vehicle_id is not None:
         conds.append(WhatsappReport.id_vehicle == vehicle_id)
-    total = await session.scalar(select(func.count()).select_from(WhatsappReport).where(*conds))
+    if conds:
+        total = await session.scalar(select(func.count()).select_from(WhatsappReport).where(*conds))
+    else:
+        # The maintained row count: a COUNT(*) over a million rows was most of a page's cost.
+        total = (await counters.read(session)).rows
     rows = await session.execute(
         select(*REPORT_COLUMNS)
         .where(*conds)
@@ -112,13 +143,17 @@ async def list_details(
 ) -> tuple[list[dict[str, Any]], int]:
     """Report rows joined with customer name/phone and vehicle model/plate; `q` searches them."""
     conds = _detail_search(q)
-    total = await session.scalar(
-        select(func.count())
-        .select_from(WhatsappReport)
-        .join(Customer, Customer.id == WhatsappReport.id_customer)
-        .join(Vehicle, Vehicle.id == WhatsappReport.id_vehicle)
-        .where(*conds)
-    )
+    if conds:
+        total = await session.scalar(
+            select(func.count())
+            .select_from(WhatsappReport)
+            .join(Customer, Customer.id == WhatsappReport.id_customer)
+            .join(Vehicle, Vehicle.id == WhatsappReport.id_vehicle)
+            .where(*conds)
+        )
+    else:
+        # Every report row has its customer and vehicle (foreign keys), so the join keeps all.
+        total = (await counters.read(session)).rows
     rows = await session.execute(
         select(
             WhatsappReport.id,
@@ -159,103 +194,98 @@ def _detail_search(q: str | None) -> list[Any]:
 
 async def delete_report(session: AsyncSession, report_id: uuid.UUID) -> None:
     """Remove one report row (the message ledger keeps its history)."""
-    done = await session.execute(delete(WhatsappReport).where(WhatsappReport.id == report_id))
-    if not getattr(done, "rowcount", 0):
+    if not await _delete_rows(session, WhatsappReport.id == report_id):
         raise NotFound(f"There is no whatsapp_report row with id {report_id}.")
+
+
+async def forget_pairs(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID | None = None,
+    vehicle_id: uuid.UUID | None = None,
+) -> int:
+    """Delete a customer's or a vehicle's report rows; call before deleting either.
+
+    The foreign keys would cascade anyway, but behind the aggregates' back: deleting the
+    rows here keeps the maintained statistics equal to the table.
+    """
+    if (customer_id is None) == (vehicle_id is None):
+        raise ValueError("give exactly one of customer_id and vehicle_id")
+    if customer_id is not None:
+        return await _delete_rows(session, WhatsappReport.id_customer == customer_id)
+    return await _delete_rows(session, WhatsappReport.id_vehicle == vehicle_id)
+
+
+async def _delete_rows(session: AsyncSession, cond: Any) -> int:
+    t = WhatsappReport
+    gone = (
+        await session.execute(
+            delete(t)
+            .where(cond)
+            .returning(t.id_customer, t.frequency, t.lifetime_frequency)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    deltas = counters.Deltas()
+    for cid, frequency, lifetime in gone:
+        deltas.remove_row(cid, frequency, lifetime)
+    await counters.apply(session, deltas)
+    return len(gone)
 
 
 async def reset_frequency(
     session: AsyncSession, now: datetime, customer_id: uuid.UUID | None = None
 ) -> int:
     """Frequency back to 0 (all rows, or one customer's); reset_at remembers when."""
-    stmt = update(WhatsappReport).values(frequency=0, reset_at=now, updated_at=now)
-    if customer_id is not None:
-        stmt = stmt.where(WhatsappReport.id_customer == customer_id)
-    done = await session.execute(stmt)
-    return int(getattr(done, "rowcount", 0) or 0)
-
-
-async def statistics(session: AsyncSession, now: datetime) -> dict[str, Any]:
-    """Old figures plus delivery counts from the ledger; SQL aggregates over indexes."""
-    # One pass over the covering (frequency, id_customer) index gives rows and messages.
-    by_freq = (
+    t = WhatsappReport
+    cond = [t.id_customer == customer_id] if customer_id is not None else []
+    if session.get_bind().dialect.name == "postgresql":
+        moved, total = await _reset_postgresql(session, now, customer_id)
+    else:
+        # SQLite has one writer: once this UPDATE holds the write lock, nobody can change
+        # a frequency between reading the old ones and zeroing them.
+        done = await session.execute(
+            update(t).where(*cond).values(reset_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        total = int(getattr(done, "rowcount", 0) or 0)
+        old = await session.execute(
+            select(t.frequency, func.count()).where(*cond, t.frequency != 0).group_by(t.frequency)
+        )
+        moved = [(int(f), int(n)) for f, n in old.all()]
         await session.execute(
-            select(WhatsappReport.frequency, func.count())
-            .group_by(WhatsappReport.frequency)
-            .order_by(WhatsappReport.frequency)
-        )
-    ).all()
-    total_sent = sum(int(f) * int(n) for f, n in by_freq)
-    customers = await session.scalar(
-        select(func.count()).select_from(select(WhatsappReport.id_customer).distinct().subquery())
-    )
-    customers = int(customers or 0)
-    lifetime = await session.scalar(select(func.sum(WhatsappReport.lifetime_frequency)))
-    status_counts = dict(
-        (
-            await session.execute(
-                select(Message.status, func.count())
-                .where(Message.channel == "whatsapp")
-                .group_by(Message.status)
-            )
-        ).all()
-    )
-    recent = {}
-    for days in (7, 30):
-        recent[days] = await session.scalar(
-            select(func.count())
-            .select_from(Message)
-            .where(
-                Message.channel == "whatsapp",
-                Message.created_at >= now - timedelta(days=days),
-                Message.status.in_(SENT_STATUSES),
-            )
-        )
-    return {
-        "total_customers_with_vehicles": customers,
-        "total_messages_sent": total_sent,
-        "average_messages_per_customer": round(total_sent / customers, 2) if customers else 0.0,
-        "customers_by_frequency": {str(f): int(n) for f, n in by_freq},
-        "lifetime_messages_sent": int(lifetime or 0),
-        "delivered_count": int(status_counts.get("delivered", 0))
-        + int(status_counts.get("read", 0)),
-        "read_count": int(status_counts.get("read", 0)),
-        "failed_count": int(status_counts.get("failed", 0)),
-        "queued_count": int(status_counts.get("queued", 0)) + int(status_counts.get("sending", 0)),
-        "messages_last_7_days": int(recent[7] or 0),
-        "messages_last_30_days": int(recent[30] or 0),
-        "top_customers": await _top_customers(session),
-    }
+            update(t).where(*cond, t.frequency != 0).values(frequency=0)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+    deltas = counters.Deltas()
+    for frequency, n in moved:
+        deltas.pairs[int(frequency)] -= int(n)
+        deltas.pairs[0] += int(n)
+    await counters.apply(session, deltas)
+    return total
 
 
-async def _top_customers(session: AsyncSession) -> list[dict[str, Any]]:
-    # The most-messaged pairs come straight off the frequency index; their customers' totals
-    # are then summed exactly. A customer whose messages are spread thin over many vehicles
-    # can be missed: documented, and the price of not scanning a million rows.
-    candidates = (
-        await session.scalars(
-            select(WhatsappReport.id_customer)
-            .where(WhatsappReport.frequency > 0)
-            .order_by(WhatsappReport.frequency.desc())
-            .limit(TOP_CUSTOMERS * 5)
-        )
-    ).all()
-    if not candidates:
-        return []
-    rows = await session.execute(
-        select(
-            Customer.id,
-            Customer.name,
-            func.sum(WhatsappReport.frequency).label("frequency"),
-            func.count().label("vehicles"),
-        )
-        .join(WhatsappReport, WhatsappReport.id_customer == Customer.id)
-        .where(Customer.id.in_(set(candidates)))
-        .group_by(Customer.id, Customer.name)
-        .order_by(func.sum(WhatsappReport.frequency).desc(), Customer.name)
-        .limit(TOP_CUSTOMERS)
-    )
-    return [
-        {"id_customer": cid, "customer_name": name, "frequency": int(freq), "vehicles": int(n)}
-        for cid, name, freq, n in rows
-    ]
+_PG_RESET = """
+WITH old AS (
+    SELECT id, frequency FROM whatsapp_report {where} FOR UPDATE
+), upd AS (
+    UPDATE whatsapp_report AS w SET frequency = 0, reset_at = :now, updated_at = :now
+    FROM old WHERE w.id = old.id RETURNING old.frequency AS frequency
+)
+SELECT frequency, count(*) FROM upd GROUP BY frequency
+"""
+
+
+async def _reset_postgresql(
+    session: AsyncSession, now: datetime, customer_id: uuid.UUID | None
+) -> tuple[list[tuple[int, int]], int]:
+    # One statement: the rows are locked, their current frequencies read and zeroed under
+    # the same locks, so a concurrent bump lands either before (counted) or after (on 0).
+    sql = _PG_RESET.format(where="WHERE id_customer = :cid" if customer_id else "")
+    stmt = text(sql).bindparams(bindparam("now", type_=UTCDateTime()))
+    params: dict[str, Any] = {"now": now}
+    if customer_id is not None:
+        stmt = stmt.bindparams(bindparam("cid", type_=Uuid()))
+        params["cid"] = customer_id
+    rows = [(int(f), int(n)) for f, n in (await session.execute(stmt, params)).all()]
+    return [(f, n) for f, n in rows if f != 0], sum(n for _, n in rows)

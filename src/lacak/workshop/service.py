@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.api.errors import Conflict, NotFound
+from lacak.workshop import report
 from lacak.workshop.models import Customer, ServiceVisit, Vehicle
 from lacak.workshop.phones import mask_phone
 from lacak.workshop.schemas import CustomerIn, CustomerPatch, VehicleIn, VehiclePatch, VisitIn
@@ -118,6 +119,8 @@ async def update_customer(
 async def delete_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
     """Remove a customer with their vehicles, visits and report rows."""
     customer = await get_customer(session, customer_id)
+    # Explicitly, not by the foreign key's cascade: the report's aggregates must follow.
+    await report.forget_pairs(session, customer_id=customer.id)
     await session.delete(customer)
     await session.flush()
 
@@ -226,6 +229,7 @@ async def update_vehicle(
 async def delete_vehicle(session: AsyncSession, vehicle_id: uuid.UUID) -> None:
     """Remove a vehicle with its visits and report rows."""
     vehicle = await get_vehicle(session, vehicle_id)
+    await report.forget_pairs(session, vehicle_id=vehicle.id)
     await session.delete(vehicle)
     await session.flush()
 
