@@ -117,15 +117,12 @@ async def _counts(url: str) -> tuple[dict[int, int], dict[Any, int], dict[Any, i
     db = Database(url)
     try:
         async with db.sessionmaker() as s:
-            by_user = dict(
-                (await s.execute(select(Prompt.user_id, func.count()).group_by(Prompt.user_id)))
-                .tuples()
-                .all()
-            )
+            per_user = select(Prompt.user_id, func.count()).group_by(Prompt.user_id)
+            by_user = {user: n for user, n in (await s.execute(per_user)).all()}
             sig = select(Signal.user_id, func.count()).group_by(Signal.user_id)
-            signals = dict((await s.execute(sig)).tuples().all())
+            signals = {user: n for user, n in (await s.execute(sig)).all()}
             closed = sig.where(Signal.status == "CLOSED", Signal.result == "WIN")
-            outcomes = dict((await s.execute(closed)).tuples().all())
+            outcomes = {user: n for user, n in (await s.execute(closed)).all()}
             total = await s.scalar(select(func.count()).select_from(Prompt))
         return by_user, signals, outcomes, int(total or 0)
     finally:
@@ -193,3 +190,29 @@ def test_interpreter_exit_writes_the_buffer(private_url: str) -> None:
     assert proc.returncode == 0, err
     by_user, _signals, _outcomes, total = asyncio.run(_counts(private_url))
     assert total == 2000 and set(by_user) == set(range(1, 2001))
+
+
+FORKS = """
+import os, sys
+from lacak.signals.tracker import Tracker
+t = Tracker(sys.argv[1], flush_interval=3600, auto_migrate=False)
+for _ in range(100):
+    t.track_command(1, "parent", "/before-fork")
+pid = os.fork()
+if pid == 0:  # the child writes its own events only, through a writer of its own
+    for _ in range(50):
+        t.track_command(2, "child", "/in-child")
+    os._exit(0 if t.close(60) and t.counters.prompts == 50 else 3)
+for _ in range(100):
+    t.track_command(1, "parent", "/after-fork")
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status) or (0 if t.close(60) else 4))
+"""
+
+
+def test_forked_child_gets_its_own_writer(private_url: str) -> None:
+    proc = _python(FORKS, private_url)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    by_user, _signals, _outcomes, _total = asyncio.run(_counts(private_url))
+    assert by_user == {1: 200, 2: 50}

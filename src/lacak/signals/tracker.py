@@ -11,7 +11,9 @@ import asyncio
 import atexit
 import contextlib
 import logging
+import os
 import time
+import weakref
 from collections import deque
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -27,6 +29,11 @@ from lacak.signals.tracker_writer import FLUSH, BatchWriter, TrackerCounters
 
 log = logging.getLogger("lacak.tracker")
 _now = time.time
+
+
+def _restart_writers_in_child() -> None:
+    for tracker in list(_LIVE):
+        tracker._after_fork()
 
 
 class Tracker:
@@ -57,17 +64,29 @@ class Tracker:
         self._append = self._buffer.append
         self._closed = False
         self._overflow_logged = False
-        self._writer = BatchWriter(
-            self.database_url,
-            self._buffer,
-            self.counters,
-            flush_interval=flush_interval or settings.tracker_flush_interval,
-            max_batch=max_batch or settings.tracker_max_batch,
-            auto_migrate=settings.tracker_auto_migrate if auto_migrate is None else auto_migrate,
-            timezone=self.timezone,
-        )
-        self._writer.start()
+        self._writer_options: dict[str, Any] = {
+            "flush_interval": flush_interval or settings.tracker_flush_interval,
+            "max_batch": max_batch or settings.tracker_max_batch,
+            "auto_migrate": settings.tracker_auto_migrate if auto_migrate is None else auto_migrate,
+            "timezone": self.timezone,
+        }
+        self._writer = self._new_writer()
         atexit.register(self._at_exit)
+        _LIVE.add(self)
+
+    def _new_writer(self) -> BatchWriter:
+        writer = BatchWriter(self.database_url, self._buffer, self.counters, **self._writer_options)
+        writer.start()
+        return writer
+
+    def _after_fork(self) -> None:
+        # A forked child (gunicorn-style pre-fork) inherits the buffer but not the writer
+        # thread: the parent writes what was buffered, the child gets a writer of its own.
+        if self._closed:
+            return
+        self._buffer.clear()
+        self._writer_options["auto_migrate"] = False
+        self._writer = self._new_writer()
 
     # --- tracking: cheap, never raises -------------------------------------------------
     def track_command(
@@ -280,5 +299,9 @@ class Tracker:
     ) -> None:
         await self.aclose()
 
+
+_LIVE: weakref.WeakSet[Tracker] = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_restart_writers_in_child)
 
 __all__ = ["Tracker", "TrackerCounters"]

@@ -116,6 +116,13 @@ class BatchWriter:
     # --- control, called from any thread ----------------------------------------------
     def start(self) -> None:
         """Start the thread and wait until its loop runs."""
+        # The engine is made here, in the caller's thread: making it imports the driver, and
+        # an import running in a background thread when the host process forks would leave
+        # the child with a half-imported module.
+        self.db = Database(self.url)
+        self.rows = PromptRows(sqlite=self.db.dialect == "sqlite")
+        if self.rows.sqlite:
+            _begin_immediate(self.db)
         self.thread.start()
         self._ready.wait()
 
@@ -158,10 +165,7 @@ class BatchWriter:
         self._ready.set()
         if self.auto_migrate:
             await self._migrate()
-        self.db = Database(self.url)
-        self.rows = PromptRows(sqlite=self.db.dialect == "sqlite")
-        if self.rows.sqlite:
-            _begin_immediate(self.db)
+        assert self.db is not None
         try:
             while True:
                 stopping = self._stopping
