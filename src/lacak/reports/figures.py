@@ -12,11 +12,22 @@ from lacak.backup.models import BackupRun
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.reports import workshop_figures
-from lacak.reports.schemas import ActivityFigures, BackupFigures, SignalFigures, WeeklyFigures
+from lacak.reports.schemas import (
+    ActivityFigures,
+    BackupFigures,
+    ReminderEffect,
+    SignalFigures,
+    WeeklyFigures,
+)
 from lacak.signals import stats as signals_stats
 from lacak.signals import stats_prompts
 from lacak.signals.models import Signal
 from lacak.signals.stats_schemas import Breakdown, PromptStatsQuery, SignalStats, StatsQuery
+from lacak.workshop import alerts as workshop_alerts
+from lacak.workshop import effectiveness as workshop_effectiveness
+
+# Alerts listed per kind in the report; the dashboard and the API show the rest.
+ALERTS_SHOWN = 5
 
 
 def week_of(clock: Clock, week_start: date | None) -> tuple[date, date]:
@@ -111,6 +122,12 @@ async def weekly_figures(
         last_status=last_any.status if last_any else None,
         last_error=last_any.error if last_any and last_any.status != "ok" else None,
     )
+    workshop = await workshop_figures.workshop_figures(session, settings, clock, start, end)
+    alerts: list[workshop_alerts.Alert] = []
+    effect: ReminderEffect | None = None
+    if workshop is not None:
+        alerts = await workshop_alerts.reminder_alerts(session, settings, clock, ALERTS_SHOWN)
+        effect = await reminder_effect(session, settings, clock)
     return WeeklyFigures(
         period_start=start,
         period_end=end,
@@ -118,6 +135,26 @@ async def weekly_figures(
         signals=current,
         previous=previous,
         activity=activity,
-        workshop=await workshop_figures.workshop_figures(session, settings, clock, start, end),
+        workshop=workshop,
         backup=backup,
+        alerts=alerts,
+        reminder_effect=effect,
+    )
+
+
+async def reminder_effect(
+    session: AsyncSession, settings: Settings, clock: Clock, months: int = 6
+) -> ReminderEffect | None:
+    """The one-line effectiveness figure (last `months` months); None before any reminder."""
+    result = await workshop_effectiveness.effectiveness(session, settings, clock, months)
+    total = result.total
+    if not total.reminded:
+        return None
+    return ReminderEffect(
+        window_days=result.window_days,
+        since=result.since,
+        decided=total.reminded - total.pending,
+        came_in=total.came_in,
+        pending=total.pending,
+        rate=total.rate,
     )

@@ -52,6 +52,28 @@ TEXT: dict[str, dict[str, str]] = {
     "chart_pnl": {"id": "PnL kumulatif (%)", "en": "Cumulative PnL (%)"},
     "chart_winrate": {"id": "Winrate harian (%)", "en": "Daily winrate (%)"},
     "chart_title": {"id": "Kinerja sinyal minggu ini", "en": "Signal performance this week"},
+    "effect": {
+        "id": "{came} dari {total} kendaraan yang diingatkan datang servis dalam {days} hari "
+        "({rate}%)",
+        "en": "{came} of {total} reminded vehicles came in within {days} days ({rate}%)",
+    },
+    "effect_since": {
+        "id": "sejak {since}; {pending} masih menunggu",
+        "en": "since {since}; {pending} still within the window",
+    },
+    "alerts": {"id": "Peringatan Pengingat", "en": "Reminder Alerts"},
+    "alert_too_many": {"id": "{n}× dalam {days} hari", "en": "{n}× in {days} days"},
+    "alert_not_sent": {"id": "jatuh tempo, belum diingatkan", "en": "due, never reminded"},
+    "alert_failed": {"id": "jatuh tempo, pengingat gagal", "en": "due, reminder failed"},
+    "alert_opted_out": {
+        "id": "jatuh tempo, pelanggan berhenti berlangganan",
+        "en": "due, customer opted out",
+    },
+    "alert_invalid_phone": {
+        "id": "jatuh tempo, nomor tidak valid",
+        "en": "due, invalid phone number",
+    },
+    "alerts_more": {"id": "dan {n} lainnya di dasbor", "en": "and {n} more on the dashboard"},
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from lacak.reports import workshop_lines
 from lacak.reports.analysis import Advice, analyse
 from lacak.reports.i18n import Lang, day, moment, num, signed, t
 from lacak.reports.schemas import SignalFigures, WeeklyFigures
@@ -95,6 +96,11 @@ def telegram_text(figures: WeeklyFigures, lang: Lang, tz: str) -> str:
             + (f" ({t('top_reasons', lang)}: {reasons})" if reasons else ""),
             f"{t('opted_out', lang)}: {w.opted_out} · {t('came_in', lang)}: {w.came_in}",
         ]
+        if figures.reminder_effect is not None:
+            lines.append(_e(workshop_lines.effect_line(figures.reminder_effect, lang)))
+    if figures.alerts:
+        lines += ["", f"<b>⚠️ {t('alerts', lang)}</b>"]
+        lines += [f"• {_e(line)}" for line in workshop_lines.alert_lines(figures, lang)]
     if figures.backup is not None:
         last = figures.backup.last_success_at
         shown = moment(last, lang, tz) if last else t("never", lang)
@@ -143,4 +149,6 @@ def html_page(figures: WeeklyFigures, lang: Lang, tz: str, chart_data_uri: str |
         advice=advice,
         icons=ICONS,
         chart=chart_data_uri,
+        effect_line=lambda e: workshop_lines.effect_line(e, lang),
+        alert_lines=workshop_lines.alert_lines(figures, lang),
     )

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from lacak.signals.stats_schemas import Breakdown, DayPoint
+from lacak.workshop.alerts import Alert
 
 
 class SignalFigures(BaseModel):
@@ -66,6 +67,17 @@ class BackupFigures(BaseModel):
     last_error: str | None = None
 
 
+class ReminderEffect(BaseModel):
+    """Reminder episodes since `since` that came in for service within `window_days`."""
+
+    window_days: int
+    since: date
+    decided: int = 0
+    came_in: int = 0
+    pending: int = 0
+    rate: float | None = None
+
+
 class WeeklyFigures(BaseModel):
     """Everything one weekly report says, for one period."""
 
@@ -77,3 +89,6 @@ class WeeklyFigures(BaseModel):
     activity: ActivityFigures = Field(default_factory=ActivityFigures)
     workshop: WorkshopFigures | None = None
     backup: BackupFigures | None = None
+    # Workshop alerts as of when the report was made (docs/alerts.md).
+    alerts: list[Alert] = Field(default_factory=list)
+    reminder_effect: ReminderEffect | None = None

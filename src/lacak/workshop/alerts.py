@@ -40,6 +40,8 @@ class Alert(BaseModel):
     count: int
     last_sent_at: datetime | None = None
     due_date: date | None = None
+    # too_many: the M of "more than N in M days".
+    window_days: int | None = None
     # too_many: "more than N in M days"; never_reached: not_sent, failed, opted_out,
     # invalid_phone (with the provider's error after "failed: " when known).
     reason: str
@@ -95,6 +97,7 @@ async def too_many(
             last_sent_at=last,
             due_date=due,
             reason=f"more than {most} reminders in {days} days",
+            window_days=days,
         )
         for cid, vid, n, last, name, phone, plate, due in rows
     ]
