@@ -156,32 +156,75 @@ async def evaluate_signals(
     progress: Progress | None = None,
 ) -> dict[str, int]:
     """Resolve open signals (all market-resolved ones with `reevaluate`); a summary."""
-    rules = rules_from(settings)
-    now_ms = to_ms(now)
     groups: dict[tuple[str, str], list[Signal]] = defaultdict(list)
     for r in await _targets(session, since, reevaluate):
         groups[(r.symbol, r.timeframe)].append(r)
-    summary = dict.fromkeys(SUMMARY_KEYS, 0)
-    summary["finer_used"] = 0
+    summary = new_summary()
     if progress:
         progress.start(len(groups))
     for (symbol, tf), rows in sorted(groups.items()):
-        out = await _evaluate_group(
-            session, settings, source, rules, symbol, tf, rows, reevaluate, now_ms
-        )
-        if out is None:
-            summary["no_data"] += len(rows)
-        else:
-            o, label = out
-            summary["finer_used"] += int(o.finer_used.sum())
-            for i, r in enumerate(rows):
-                name = _write(r, o, i, source.name, label if o.finer_used[i] else tf)
-                # Open with not a single candle seen yet counts as "no data".
-                summary[name or ("open" if r.evaluated_until else "no_data")] += 1
+        await evaluate_rows(session, settings, source, rows, now, summary, reevaluate=reevaluate)
         if progress:
             progress.advance(f"{symbol} {tf}")
     await session.flush()
     return summary
+
+
+def new_summary() -> dict[str, int]:
+    """Zeroed counters of an evaluation run."""
+    summary = dict.fromkeys(SUMMARY_KEYS, 0)
+    summary["finer_used"] = 0
+    return summary
+
+
+async def open_signal_groups(session: AsyncSession) -> list[list[str]]:
+    """Ids of open market-resolvable signals, one list per (symbol, timeframe)."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in await _targets(session, None, False):
+        groups[(r.symbol, r.timeframe)].append(r.id)
+    return [groups[key] for key in sorted(groups)]
+
+
+async def evaluate_ids(
+    session: AsyncSession,
+    settings: Settings,
+    source: CandleSource,
+    ids: Sequence[str],
+    now: datetime,
+    summary: dict[str, int],
+) -> None:
+    """Evaluate one group of open signals by id (the job does this one transaction each)."""
+    stmt = select(Signal).where(Signal.id.in_(ids), Signal.status == "OPEN")
+    rows = list((await session.execute(stmt.order_by(Signal.given_at, Signal.id))).scalars())
+    if rows:
+        await evaluate_rows(session, settings, source, rows, now, summary, reevaluate=False)
+        await session.flush()
+
+
+async def evaluate_rows(
+    session: AsyncSession,
+    settings: Settings,
+    source: CandleSource,
+    rows: list[Signal],
+    now: datetime,
+    summary: dict[str, int],
+    *,
+    reevaluate: bool,
+) -> None:
+    """Evaluate signals of one symbol and timeframe, adding to `summary`."""
+    symbol, tf = rows[0].symbol, rows[0].timeframe
+    out = await _evaluate_group(
+        session, settings, source, rules_from(settings), symbol, tf, rows, reevaluate, to_ms(now)
+    )
+    if out is None:
+        summary["no_data"] += len(rows)
+        return
+    o, label = out
+    summary["finer_used"] += int(o.finer_used.sum())
+    for i, r in enumerate(rows):
+        name = _write(r, o, i, source.name, label if o.finer_used[i] else tf)
+        # Open with not a single candle seen yet counts as "no data".
+        summary[name or ("open" if r.evaluated_until else "no_data")] += 1
 
 
 async def _evaluate_group(
