@@ -170,7 +170,7 @@ class BatchWriter:
             while True:
                 stopping = self._stopping
                 await self._drain()
-                if stopping and not self.buffer:
+                if stopping and (not self.buffer or self._give_up):
                     break
                 if len(self.buffer) >= self.max_batch:
                     continue
@@ -196,7 +196,7 @@ class BatchWriter:
 
     async def _drain(self) -> None:
         """Write everything currently buffered, batch by batch, confirming flush markers."""
-        while self.buffer:
+        while self.buffer and not self._give_up:
             batch: list[tuple[Any, ...]] = []
             markers: list[Future[bool]] = []
             while len(batch) < self.max_batch:
