@@ -169,7 +169,12 @@ class BatchWriter:
         try:
             while True:
                 stopping = self._stopping
-                await self._drain()
+                try:
+                    await self._drain()
+                except Exception:
+                    # A bug here must not end the thread: the bot would buffer forever.
+                    log.exception("tracker: writer loop error")
+                    await self._nap(1.0)
                 if stopping and (not self.buffer or self._give_up):
                     break
                 if len(self.buffer) >= self.max_batch:
