@@ -21,6 +21,7 @@ TASK_MODULES = (
     "lacak.messaging.tasks",
     "lacak.backup.tasks",
     "lacak.reports.tasks",
+    "lacak.retention.tasks",
 )
 
 
