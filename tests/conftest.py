@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.app import create_app
@@ -15,8 +16,12 @@ from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
 from tests import dbutil
+from tests.fakes.telegram import FakeTelegram
 
 TEST_TOKEN = "test-token-0123456789abcdef"
+BOT_TOKEN = "123456:TEST-TOKEN"
+# Admins of the fake Telegram set-up: 111 via ADMIN_IDS, 222 via the legacy ADMIN2.
+ADMIN, OTHER_ADMIN = 111, 222
 # Friday 2026-11-20 20:00 WIB, the "now" of the shared sample data.
 FIXED_NOW = datetime(2026, 11, 20, 13, 0, tzinfo=UTC)
 # Copy of the shared sample data (old bot logs, workshop CSV), so a plain clone can test.
@@ -101,3 +106,23 @@ async def client(
         headers={"Authorization": f"Bearer {TEST_TOKEN}"},
     ) as http:
         yield http
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    """A local fake Telegram Bot API."""
+    with FakeTelegram(BOT_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def telegram_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
+    """Settings with a bot token pointed at the fake and two admins."""
+    return settings.model_copy(
+        update={
+            "telegram_bot_token": SecretStr(BOT_TOKEN),
+            "telegram_api_base_url": telegram.api_base,
+            "admin_ids": [ADMIN],
+            "admin2": OTHER_ADMIN,
+        }
+    )

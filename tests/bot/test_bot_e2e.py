@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from lacak.app import create_app
@@ -17,35 +16,17 @@ from lacak.config import Settings
 from lacak.db import Database, session_scope
 from lacak.signals import service as signals_service
 from lacak.signals.schemas import OutcomeIn, SignalIn
+from tests.conftest import ADMIN, OTHER_ADMIN
 from tests.fakes.telegram import FakeTelegram, Sent
 
-ADMIN = 111
-OTHER_ADMIN = 222
 STRANGER = 999
-TOKEN = "123456:TEST-TOKEN"
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def bot_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
-    return settings.model_copy(
-        update={
-            "telegram_bot_token": SecretStr(TOKEN),
-            "telegram_api_base_url": telegram.api_base,
-            "admin_ids": [ADMIN],
-            "admin2": OTHER_ADMIN,
-        }
-    )
-
-
-@pytest.fixture
-async def running_app(bot_settings: Settings, clock: Clock, db: Database) -> AsyncIterator[FastAPI]:
-    app = create_app(bot_settings, clock=clock, db=db)
+async def running_app(
+    telegram_settings: Settings, clock: Clock, db: Database
+) -> AsyncIterator[FastAPI]:
+    app = create_app(telegram_settings, clock=clock, db=db)
     async with app.router.lifespan_context(app):
         yield app
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-
-import pytest
-from pydantic import SecretStr
 
 from lacak.clock import Clock
 from lacak.config import Settings
@@ -15,29 +11,12 @@ from lacak.messaging.dispatcher import dispatch_pending
 from lacak.reports.tasks import JOBS
 from lacak.scheduler.runner import JobRunner
 from lacak.scheduler.triggers import build_trigger, next_occurrence
+from tests.conftest import ADMIN, OTHER_ADMIN
 from tests.fakes.telegram import FakeTelegram
 
-TOKEN = "123456:TEST-TOKEN"
-ADMINS = [111, 222]
+ADMINS = [ADMIN, OTHER_ADMIN]
 # Monday 2026-11-23 09:00 WIB.
 MONDAY_0900 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def report_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
-    return settings.model_copy(
-        update={
-            "telegram_bot_token": SecretStr(TOKEN),
-            "telegram_api_base_url": telegram.api_base,
-            "admin_ids": ADMINS,
-        }
-    )
 
 
 def test_schedule_is_monday_nine_in_jakarta(settings: Settings) -> None:
@@ -47,17 +26,17 @@ def test_schedule_is_monday_nine_in_jakarta(settings: Settings) -> None:
 
 
 async def test_monday_job_sends_once_to_every_admin(
-    report_settings: Settings, telegram: FakeTelegram, db: Database
+    telegram_settings: Settings, telegram: FakeTelegram, db: Database
 ) -> None:
     clock = Clock("Asia/Jakarta", now=MONDAY_0900)
-    runner = JobRunner(report_settings, clock, db, jobs={spec.name: spec for spec in JOBS})
+    runner = JobRunner(telegram_settings, clock, db, jobs={spec.name: spec for spec in JOBS})
     first = await runner.run_occurrence("weekly_report", MONDAY_0900)
     again = await runner.run_occurrence("weekly_report", MONDAY_0900)
     assert first is not None and first.status == "success", first and first.error
     assert again is None
     assert first.summary is not None and first.summary["week"] == "2026-11-16"
 
-    summary = await dispatch_pending(db, report_settings, clock)
+    summary = await dispatch_pending(db, telegram_settings, clock)
     assert summary.failed == 0 and summary.remaining == 0
     for admin in ADMINS:
         sent = telegram.sent_to(admin)
@@ -69,18 +48,18 @@ async def test_monday_job_sends_once_to_every_admin(
     rerun = await runner.run_now("weekly_report")
     assert rerun.summary is not None and rerun.summary["queued"] == 0
     before = len(telegram.sent)
-    await dispatch_pending(db, report_settings, clock)
+    await dispatch_pending(db, telegram_settings, clock)
     assert len(telegram.sent) == before
 
 
 async def test_one_admin_blocking_the_bot_does_not_stop_the_other(
-    report_settings: Settings, telegram: FakeTelegram, db: Database
+    telegram_settings: Settings, telegram: FakeTelegram, db: Database
 ) -> None:
     clock = Clock("Asia/Jakarta", now=MONDAY_0900)
-    runner = JobRunner(report_settings, clock, db, jobs={spec.name: spec for spec in JOBS})
+    runner = JobRunner(telegram_settings, clock, db, jobs={spec.name: spec for spec in JOBS})
     await runner.run_occurrence("weekly_report", MONDAY_0900)
     telegram.inject_for("sendMessage", "forbidden")
-    summary = await dispatch_pending(db, report_settings, clock)
+    summary = await dispatch_pending(db, telegram_settings, clock)
     assert summary.failed >= 1
     reached = {s.chat_id for s in telegram.sent if s.method == "sendPhoto"}
     assert reached == set(ADMINS) or len(reached) == 1
