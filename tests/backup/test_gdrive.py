@@ -269,3 +269,18 @@ async def test_listing_an_empty_drive_creates_nothing(
 ) -> None:
     assert await open_target(gsettings).list() == []
     assert drive.files == {}
+
+
+async def test_retention_deletes_old_backups_on_drive(
+    db: Database, dbsettings: Settings, clock: Clock, drive: FakeDrive
+) -> None:
+    root = drive.add("lacak-backups", "root")
+    year = drive.add("2025", root.id)
+    month = drive.add("01", year.id)
+    old = drive.add("lacak-backup-2025-01-05.tar.gz", month.id, "application/gzip", b"old")
+    keep = drive.add("notes.txt", month.id, "text/plain", b"not a backup")
+    async with session_scope(db) as session:
+        run = await service.run_backup(session, dbsettings, clock, db)
+    assert run.status == "ok", run.error
+    assert run.deleted == 1
+    assert old.id not in drive.files and keep.id in drive.files

@@ -119,3 +119,16 @@ async def test_snapshot_ignores_uncommitted_work_and_does_not_block_it(
 
 
 T_LATE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+# The source backend does not matter here; the target runs on both.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_freshly_migrated_database_counts_as_empty(
+    db: Database, settings: Settings, clock: Clock, empty_url: str
+) -> None:
+    await fill(db, prompts=3, signals=1)
+    async with session_scope(db) as session:
+        run = await service.run_backup(session, settings, clock, db)
+    await migrate.upgrade_async(empty_url)  # `lacak db upgrade` first, as people do
+    await restore.restore_backup(settings, run.backup_id, into=empty_url)
+    assert await dump(empty_url) == await dump(db.url)
