@@ -57,3 +57,29 @@ def test_run_list_restore(env: str, tmp_path: Path) -> None:
     again = runner.invoke(app, ["backup", "restore", ids[0], "--into", into])
     assert again.exit_code == 1
     assert "not empty" in again.output
+
+
+def test_auth_gdrive_headless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes.gdrive import FakeDrive
+
+    secrets_file = tmp_path / "client.json"
+    secrets_file.write_text(
+        '{"installed": {"client_id": "cid", "client_secret": "cs",'
+        ' "redirect_uris": ["http://localhost"]}}'
+    )
+    token_file = tmp_path / "gdrive-token.json"
+    with FakeDrive() as drive:
+        monkeypatch.setenv("LACAK_VAR_DIR", str(tmp_path / "var"))
+        monkeypatch.setenv("LACAK_GDRIVE_CLIENT_SECRETS_FILE", str(secrets_file))
+        monkeypatch.setenv("LACAK_GDRIVE_TOKEN_FILE", str(token_file))
+        monkeypatch.setenv("LACAK_GDRIVE_TOKEN_URI", f"{drive.url}/token")
+        monkeypatch.setenv("LACAK_GDRIVE_AUTH_URI", f"{drive.url}/auth")
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(app, ["backup", "auth", "gdrive"], input="good-code\n")
+        finally:
+            get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert f"{drive.url}/auth?client_id=cid" in result.output.replace("\n", "")
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    assert '"refresh_token": "refresh-me"' in token_file.read_text()
