@@ -151,6 +151,12 @@ async def test_workshop_page_due_funnel_and_search(
     # Funnel: 4 queued; 2 sent, 2 delivered, 1 read, 1 failed with its reason.
     assert "<dd>4 → 2</dd>" in html and "<dd>2 / 1</dd>" in html
     assert "number not on WhatsApp" in html
+    # Alerts: D 77 AB is due today and nobody reminded its owner; B 1234 XY was reached.
+    alerts = html.split('id="alerts"')[1].split('id="effect"')[0]
+    assert "Alerts (1)" in html and "Never reached" in alerts and "D 77 AB" in alerts
+    assert "not sent" in alerts and "B 1234 XY" not in alerts
+    effect = html.split('id="effect"')[1].split('id="report"')[0]
+    assert "Reminder effectiveness" in effect and "Pending: 1" in effect
     only_today = (await dash.get("/dashboard/workshop?urgency=today")).text
     assert "D 77 AB" in only_today and "B 1234 XY" not in only_today.split('id="funnel"')[0]
     for needle in ("ani", "0812-3456", "b1234xy"):
@@ -229,8 +235,13 @@ async def test_backups_page_run_now(dash: httpx.AsyncClient) -> None:
     assert 'badge ok">ok' in html and "dashboard" in html and "lacak-backup-2026-11-20" in html
 
 
-async def test_overview_and_indonesian(dash: httpx.AsyncClient, db: Database) -> None:
+async def test_overview_alerts_and_indonesian(
+    dash: httpx.AsyncClient, db: Database, clock: Clock
+) -> None:
     await _prompts(db)
+    await _workshop(db, clock.today())
+    overview = (await dash.get("/dashboard")).text
+    assert "Alerts (1)" in overview and "D 77 AB" in overview.split('id="alerts"')[1]
     html = (await dash.get("/dashboard/activity?lang=id&days=7")).text
     assert "Perintah per hari" in html and "Pengguna (2)" in html
-    assert (await dash.get("/dashboard")).status_code == 200
+    assert "Tidak terjangkau" in (await dash.get("/dashboard")).text

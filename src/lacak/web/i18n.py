@@ -146,6 +146,33 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Backup {id} finished: {status}.",
     },
     "working": {"id": "Sedang berjalan…", "en": "Working…"},
+    # alerts and reminder effectiveness (lacak.workshop.alerts / .effectiveness)
+    "too_many": {"id": "Terlalu sering", "en": "Too often"},
+    "never_reached": {"id": "Tidak terjangkau", "en": "Never reached"},
+    "too_many_reason": {
+        "id": "lebih dari {n} pengingat dalam {d} hari",
+        "en": "more than {n} reminders in {d} days",
+    },
+    "reason_not_sent": {"id": "belum dikirim", "en": "not sent"},
+    "reason_opted_out": {"id": "berhenti langganan", "en": "opted out"},
+    "reason_invalid_phone": {"id": "nomor tidak valid", "en": "invalid phone number"},
+    "reason_failed": {"id": "gagal", "en": "failed"},
+    "count": {"id": "Jumlah", "en": "Count"},
+    "all_alerts": {"id": "Semua peringatan", "en": "All alerts"},
+    "effectiveness": {"id": "Efektivitas pengingat", "en": "Reminder effectiveness"},
+    "effect_help": {
+        "id": "Dari kendaraan yang diingatkan, berapa yang datang servis dalam {d} hari.",
+        "en": "Of the vehicles reminded, how many came in for service within {d} days.",
+    },
+    "cohort": {"id": "Bulan pengingat pertama", "en": "Month of first reminder"},
+    "reminders_count": {"id": "Jumlah pengingat", "en": "Reminders sent"},
+    "reminded": {"id": "Diingatkan", "en": "Reminded"},
+    "pending": {"id": "Menunggu", "en": "Pending"},
+    "rate": {"id": "Persentase datang", "en": "Came-in rate"},
+    "median_days": {"id": "Median hari", "en": "Median days"},
+    "months": {"id": "Bulan", "en": "Months"},
+    "came_in_short": {"id": "Datang", "en": "Came in"},
+    "total": {"id": "Total", "en": "Total"},
 }
 
 

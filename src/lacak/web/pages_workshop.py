@@ -16,6 +16,8 @@ from lacak.web import params
 from lacak.web import session as web_session
 from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
+from lacak.workshop import alerts as workshop_alerts
+from lacak.workshop import effectiveness as workshop_effectiveness
 from lacak.workshop import report as workshop_report
 from lacak.workshop import service as workshop_service
 from lacak.workshop.models import ServiceVisit, Vehicle
@@ -75,6 +77,9 @@ async def workshop_page(
         steps = [(t["queued"], figures.queued, False), (t["sent"], figures.sent, False),
                  (t["delivered"], figures.delivered, False), (t["read"], figures.read, False),
                  (t["failed"], figures.failed, True)]  # fmt: skip
+    alerts = await workshop_alerts.dashboard_alerts(session, settings, clock)
+    months = int(q["months"]) if q.get("months", "").isdigit() else 6
+    effect = await workshop_effectiveness.effectiveness(session, settings, clock, months)
     search = params.text(q, "q")
     offset = params.offset(q)
     rows, total = await workshop_report.list_details(
@@ -87,7 +92,8 @@ async def workshop_page(
         figures=figures, steps=steps, funnel_max=max([n for _, n, _ in steps] + [1]),
         search=search, rows=rows, total=total, offset=offset,
         page_size=PAGE_SIZE, clock=clock, pager_query=params.without(q, "offset"),
-        due_query=params.without(q, "due_offset"),
+        due_query=params.without(q, "due_offset"), alerts=alerts,
+        alert_max=settings.alert_max_reminders, effect=effect,
     )  # fmt: skip
 
 
@@ -116,7 +122,7 @@ async def customer_page(
     )
     plates = {v.id: v.no_pol for v in vehicles}
     return page(
-        request, "customer.html", "customer", "workshop",
+        request, "customer.html", customer.name, "workshop",
         customer=customer, vehicles=vehicles, visits=visits, messages=messages, total=total,
         offset=offset, page_size=100, plates=plates, clock=clock, today=clock.today(),
         urgency=urgency, pager_query=params.without(q, "offset"),

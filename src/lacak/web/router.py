@@ -23,6 +23,7 @@ from lacak.web.pages_jobs import router as jobs_router
 from lacak.web.pages_signals import router as signals_router
 from lacak.web.pages_workshop import router as workshop_router
 from lacak.web.render import page, to_login
+from lacak.workshop import alerts as workshop_alerts
 from lacak.workshop import service as workshop_service
 
 STATIC = Path(__file__).parent / "static"
@@ -90,9 +91,11 @@ async def overview(
     )
     jobs = await scheduler_service.list_jobs(session, settings=settings, clock=clock)
     backup = await backup_service.latest_run(session)
+    alerts = await workshop_alerts.dashboard_alerts(session, settings, clock)
     return page(
         request, "overview.html", "overview", "overview",
         s=stats, prompts=prompts, due=due, jobs=jobs, backup=backup, clock=clock,
+        alerts=alerts, alert_max=settings.alert_max_reminders, alerts_limit=8,
     )  # fmt: skip
 
 
