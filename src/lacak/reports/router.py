@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Literal
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
 from lacak.reports import service as reports_service
 from lacak.reports.i18n import Lang
+from lacak.reports.pdf import weekly_pdf
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -21,7 +23,7 @@ async def weekly(
     clock: ClockDep,
     lang: Lang | None = Query(None, description="id or en (default LACAK_LANGUAGE)"),
     week: date | None = Query(None, description="Any date in the week (default: last full week)"),
-    format: Literal["json", "html", "png", "text"] = Query("json"),
+    format: Literal["json", "html", "png", "text", "pdf"] = Query("json"),
 ) -> Response:
     """Last full week (Monday–Sunday, business time) or the week containing `week`."""
     report = await reports_service.build_weekly_report(
@@ -29,6 +31,12 @@ async def weekly(
     )
     if format == "html":
         return Response(report.html, media_type="text/html; charset=utf-8")
+    if format == "pdf":
+        pdf = await asyncio.to_thread(weekly_pdf, report)
+        disposition = f'inline; filename="{report.name}.pdf"'
+        return Response(
+            pdf, media_type="application/pdf", headers={"Content-Disposition": disposition}
+        )
     if format == "png":
         return Response(report.chart_png, media_type="image/png")
     if format == "text":
