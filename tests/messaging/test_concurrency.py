@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,11 +29,30 @@ pytestmark = pytest.mark.slow
 PER_WORKER = int(os.environ.get("LACAK_TEST_SENDS_PER_WORKER", "2000"))
 
 
+# Workers share a bytecode cache: where PYTHONDONTWRITEBYTECODE is set, eight processes
+# each compiling lacak and its dependencies from source cost more than the sends.
+PYCACHE = Path(tempfile.gettempdir()) / "lacak-test-pycache"
+
+
+def _worker_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def worker(url: str, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.messaging.worker", url, *args],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT, env=_worker_env(),
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_bytecode() -> None:
+    """Compile the workers' imports once, before several start at the same moment."""
+    code = ("import tests.messaging.worker, lacak.messaging.providers.console, "
+            "lacak.messaging.providers.cloud")  # fmt: skip
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_worker_env(), check=True)
 
 
 @pytest.fixture

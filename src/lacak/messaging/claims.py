@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Uuid,
+    bindparam,
+    column,
+    insert,
+    select,
+    text,
+    update,
+    values,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak.db import UTCDateTime
 from lacak.messaging.models import Message, MessageEvent, RecipientSlot
 from lacak.messaging.schemas import TemplateRef
 from lacak.workshop import report as workshop_report
 
 PENDING = ("queued", "sending")
+_MARK_CHUNK = 500  # rows per guarded UPDATE … FROM (VALUES …): 4 parameters each
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,25 +155,84 @@ async def mark_sent(
     session: AsyncSession, item: Claimed, provider: str, provider_id: str, now: datetime
 ) -> bool:
     """Record the provider's acceptance (call `bump_reports` in the same transaction)."""
-    values = {"status": "sent", "provider": provider, "provider_message_id": provider_id,
-              "sent_at": now, "updated_at": now,
-              "error_code": None, "error_text": None}  # fmt: skip
-    return await _guarded_update(session, item, values)
+    return item.id in await mark_sent_many(session, [(item, provider, provider_id)], now)
+
+
+async def mark_sent_many(
+    session: AsyncSession, accepted: Sequence[tuple[Claimed, str, str]], now: datetime
+) -> set[uuid.UUID]:
+    """Record many acceptances, one guarded statement per chunk; returns the ids written.
+
+    Each row is written only while this dispatcher still holds its attempt (same guard as
+    the single updates: `attempts` unchanged and still `sending`); RETURNING says which.
+    """
+    written: set[uuid.UUID] = set()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for start in range(0, len(accepted), _MARK_CHUNK):
+        chunk = accepted[start : start + _MARK_CHUNK]
+        if postgres:
+            written |= await _mark_sent_postgresql(session, chunk, now)
+        else:
+            written |= await _mark_sent_sqlite(session, chunk, now)
+    return written
+
+
+async def _mark_sent_postgresql(
+    session: AsyncSession, chunk: Sequence[tuple[Claimed, str, str]], now: datetime
+) -> set[uuid.UUID]:
+    v = values(
+        column("id", Uuid), column("attempts", Integer), column("provider", String),
+        column("pid", String), name="v",
+    ).data([(item.id, item.attempts, provider, pid) for item, provider, pid in chunk])  # fmt: skip
+    stmt = (
+        update(Message)
+        .where(Message.id == v.c.id, Message.attempts == v.c.attempts,
+               Message.status == "sending")
+        .values(status="sent", provider=v.c.provider, provider_message_id=v.c.pid,
+                sent_at=now, updated_at=now, lease_until=None, error_code=None,
+                error_text=None)
+        .returning(Message.id)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    return set((await session.execute(stmt)).scalars())
+
+
+async def _mark_sent_sqlite(
+    session: AsyncSession, chunk: Sequence[tuple[Claimed, str, str]], now: datetime
+) -> set[uuid.UUID]:
+    # SQLite names a VALUES list's columns column1..N and has no `AS v (a, b)` aliases.
+    rows = ", ".join(f"(:i{n}, :a{n}, :p{n}, :m{n})" for n in range(len(chunk)))
+    sql = text(
+        "UPDATE messages SET status = 'sent', provider = v.column3, "
+        "provider_message_id = v.column4, sent_at = :now, updated_at = :now, "
+        "lease_until = NULL, error_code = NULL, error_text = NULL "
+        f"FROM (VALUES {rows}) AS v WHERE messages.id = v.column1 "
+        "AND messages.attempts = v.column2 AND messages.status = 'sending' "
+        "RETURNING messages.id"
+    ).bindparams(bindparam("now", type_=UTCDateTime()))
+    params: dict[str, Any] = {"now": now}
+    for n, (item, provider, pid) in enumerate(chunk):
+        params.update({f"i{n}": item.id.hex, f"a{n}": item.attempts, f"p{n}": provider,
+                       f"m{n}": pid})  # fmt: skip
+    return {uuid.UUID(str(r)) for r in (await session.execute(sql, params)).scalars()}
 
 
 async def bump_reports(session: AsyncSession, sent: Sequence[Claimed], now: datetime) -> None:
     """Count sent WhatsApp messages in the whatsapp_report, in the caller's transaction.
 
-    Pairs are bumped in one global order so two dispatchers recording overlapping pairs
-    take the report rows' locks in the same order and cannot deadlock.
+    One upsert per batch (`frequency + n` per customer+vehicle), pairs in one global
+    order so two dispatchers recording overlapping pairs take the report rows' locks in
+    the same order and cannot deadlock. Call it last before committing: the report rows
+    are the hot ones, and are then locked only for the commit.
     """
-    pairs = sorted(
-        (i for i in sent if i.channel == "whatsapp" and i.customer_id and i.vehicle_id),
-        key=lambda i: (str(i.customer_id), str(i.vehicle_id)),
-    )
-    for item in pairs:
-        assert item.customer_id and item.vehicle_id
-        await workshop_report.record_sent(session, item.customer_id, item.vehicle_id, now)
+    counts: Counter[tuple[uuid.UUID, uuid.UUID]] = Counter()
+    for item in sent:
+        if item.channel == "whatsapp" and item.customer_id and item.vehicle_id:
+            counts[(item.customer_id, item.vehicle_id)] += 1
+    if counts:
+        await workshop_report.record_sent_many(
+            session, {pair: (n, now) for pair, n in counts.items()}
+        )
 
 
 async def mark_retry(

@@ -199,19 +199,30 @@ class Dispatcher:
         now = self.clock.now()
         events: list[dict[str, Any]] = []
         counts = {"sent": 0, "failed": 0, "retry": 0}
-        sent: list[Claimed] = []
+        accepted = [(item, name, result.provider_message_id)
+                    for item, name, result in results if isinstance(result, Accepted)]  # fmt: skip
         async with session_scope(self.db) as session:
+            # The common case in one statement; a row missing from `written` lost its
+            # lease to another dispatcher, which now owns recording it.
+            written = await claims.mark_sent_many(session, accepted, now)
+            sent = [item for item, _, _ in accepted if item.id in written]
+            for item, name, pid in accepted:
+                if item.id in written:
+                    events.append({"message_id": item.id, "status": "sent", "at": now,
+                                   "detail": f"{name}: {pid}"})  # fmt: skip
+            counts["sent"] = len(sent)
             for item, name, result in results:
+                if isinstance(result, Accepted):
+                    continue
                 status, detail = await self._record(session, item, name, result, now)
                 if status is None:
                     continue
-                if status == "sent":
-                    sent.append(item)
                 events.append({"message_id": item.id, "status": status, "at": now,
                                "detail": detail})  # fmt: skip
                 counts[status] += 1
-            await claims.bump_reports(session, sent, now)
             await claims.add_events(session, events)
+            # Last: the report rows are shared by every dispatcher; hold them only briefly.
+            await claims.bump_reports(session, sent, now)
         return counts
 
     async def _record(
