@@ -7,6 +7,7 @@ from lacak.messaging import models as messaging_models
 from lacak.scheduler import models as scheduler_models
 from lacak.signals import candle_models as signals_candle_models
 from lacak.signals import models as signals_models
+from lacak.signals import stats_models as signals_stats_models
 from lacak.workshop import models as workshop_models
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "scheduler_models",
     "signals_candle_models",
     "signals_models",
+    "signals_stats_models",
     "workshop_models",
 ]

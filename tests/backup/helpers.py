@@ -104,7 +104,13 @@ async def fill_workshop(db: Database, customers: int = 3) -> None:
 
 
 async def dump(
-    url: str, skip: tuple[str, ...] = ("backup_runs",)
+    url: str,
+    skip: tuple[str, ...] = (
+        "backup_runs",
+        "signal_stats_days",
+        "signal_stats_dirty",
+        "signal_stats_meta",
+    ),
 ) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every lacak table, typed through the models, in primary-key order."""
     engine = create_engine(url)

@@ -20,7 +20,9 @@ from sqlalchemy.engine import Connection
 
 from lacak.models import Base
 
-SKIP_TABLES = frozenset({"alembic_version"})
+# The statistics rollup is derived from `signals` and rebuilds itself after a restore.
+DERIVED_TABLES = frozenset({"signal_stats_days", "signal_stats_dirty", "signal_stats_meta"})
+SKIP_TABLES = frozenset({"alembic_version"}) | DERIVED_TABLES
 
 Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
 
