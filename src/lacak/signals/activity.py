@@ -54,7 +54,8 @@ async def prompts_per_day(
         day = clock.to_local(moment).date()
         counts[day] = counts.get(day, 0) + int(n)
     first = window.first_date or (min(counts) if counts else None)
-    last = window.last_date or (max(counts) if counts else None)
+    # Open-ended windows run through today, as prompt_stats counts its days.
+    last = window.last_date or clock.today()
     if first is None or last is None:
         return []
     span = (last - first).days + 1
