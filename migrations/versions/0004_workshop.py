@@ -68,7 +68,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("no_pol", name=op.f("uq_vehicles_no_pol")),
     )
     op.create_index(op.f("ix_vehicles_customer_id"), "vehicles", ["customer_id"], unique=False)
-    op.create_index("ix_vehicles_next_visit_date", "vehicles", ["next_visit_date"], unique=False)
+    op.create_index(
+        "ix_vehicles_due",
+        "vehicles",
+        ["next_visit_date", "no_pol", "active", "customer_id", "id", "model", "brand"],
+        unique=False,
+    )
 
     op.create_table(
         "service_visits",

@@ -173,16 +173,20 @@ async def run_reminders(
         else:
             ctx = ReminderContext(name=name, no_pol=plate, model=model, brand=brand, due_date=visit)
             contexts.append(ctx)
-            candidates.append(
-                PlannedReminder(vid, cid, name, phone, plate, visit, renderer.render(ctx))
-            )
+            candidates.append(PlannedReminder(vid, cid, name, phone, plate, visit, ""))
     summary.not_before = quiet_until(settings, clock, clock.now())
+    # Vehicles already reminded today are dropped before rendering: a re-run then costs a
+    # few index probes instead of re-rendering and re-inserting every message.
+    existing = await _existing_keys(session, [reminder_key(p.vehicle_id, day) for p in candidates])
+    if existing:
+        kept = [(p, c) for p, c in zip(candidates, contexts, strict=True)
+                if reminder_key(p.vehicle_id, day) not in existing]  # fmt: skip
+        candidates, contexts = [p for p, _ in kept], [c for _, c in kept]
+    summary.skipped["already_reminded_today"] = len(existing)
+    for p, ctx in zip(candidates, contexts, strict=True):
+        p.text = renderer.render(ctx)
     if dry_run:
-        existing = await _existing_keys(
-            session, [reminder_key(p.vehicle_id, day) for p in candidates]
-        )
-        summary.planned = [p for p in candidates if reminder_key(p.vehicle_id, day) not in existing]
-        summary.skipped["already_reminded_today"] = len(candidates) - len(summary.planned)
+        summary.planned = candidates
         summary.queued = 0
         return summary
     items = [
@@ -201,7 +205,8 @@ async def run_reminders(
     ]
     added = await messaging_service.enqueue_many(session, items, now=clock.now())
     summary.queued = added
-    summary.skipped["already_reminded_today"] = len(items) - added
+    # Another run may have queued some of them since the check above (ON CONFLICT kept it).
+    summary.skipped["already_reminded_today"] += len(items) - added
     summary.planned = candidates
     return summary
 
