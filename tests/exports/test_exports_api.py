@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import uuid
 from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
@@ -111,7 +112,7 @@ async def test_signals_csv_is_streamed_with_header_and_all_rows(
     assert first["entry"] == "100.123456789"
     assert first["pnl_percent"] == "-1.2345678901234"
     assert first["note"].startswith("'=HYPERLINK")
-    assert first["exits"] == '[{"level":"sl","price":99.0}]'
+    assert json.loads(first["exits"]) == [{"level": "sl", "price": 99.0}]
 
 
 async def test_signal_filters_match_the_list_endpoint(

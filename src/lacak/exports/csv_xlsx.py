@@ -24,13 +24,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _safe_text(value: Any) -> Any:
-    # Only text is guarded: numbers such as -1.5 must stay numbers.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 async def csv_stream(
     header: Sequence[str], chunks: AsyncIterator[list[list[Any]]]
 ) -> AsyncIterator[bytes]:
@@ -38,8 +31,13 @@ async def csv_stream(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
+    start = _FORMULA_START
     async for rows in chunks:
-        writer.writerows([[_safe_text(v) for v in row] for row in rows])
+        # Inlined (no call per value): this loop runs for every cell of a million rows.
+        writer.writerows(
+            [["'" + v if v.__class__ is str and v.startswith(start) else v for v in row]
+             for row in rows]
+        )  # fmt: skip
         if buffer.tell() >= CSV_FLUSH_BYTES:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

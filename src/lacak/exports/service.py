@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Select, Uuid, select
+from sqlalchemy import JSON, Date, Select, Text, Uuid, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.api.errors import Invalid
@@ -42,10 +41,18 @@ def kind_name(raw: str) -> str:
     return kind
 
 
+def _raw(column: Any) -> Any:
+    # JSON is read as the text the database holds: decoding and re-encoding every row
+    # would cost more than the rest of the row. Both backends store what SQLAlchemy wrote.
+    if isinstance(column.type, JSON):
+        return cast(column, Text).label(column.key)
+    return column
+
+
 def _signals(clock: Clock, values: Mapping[str, str]) -> ExportPlan:
     columns = tuple(SignalOut.model_fields)
     table = Signal.__table__.c
-    stmt = f.signal_conditions(select(*(table[c] for c in columns)), clock, values)
+    stmt = f.signal_conditions(select(*(_raw(table[c]) for c in columns)), clock, values)
     stmt = stmt.order_by(Signal.given_at.desc(), Signal.id.desc())
     return ExportPlan("signals", columns, stmt)
 
@@ -85,7 +92,7 @@ def _whatsapp_report(clock: Clock, values: Mapping[str, str]) -> ExportPlan:
 def _messages(clock: Clock, values: Mapping[str, str]) -> ExportPlan:
     columns = tuple(MessageOut.model_fields)
     table = Message.__table__.c
-    stmt = select(*(table[c] for c in columns)).where(*f.message_conditions(clock, values))
+    stmt = select(*(_raw(table[c]) for c in columns)).where(*f.message_conditions(clock, values))
     stmt = stmt.order_by(Message.created_at.desc(), Message.id)
     return ExportPlan("messages", columns, stmt)
 
@@ -124,9 +131,6 @@ def _converters(plan: ExportPlan, clock: Clock) -> list[Converter | None]:
         # Business time with its offset: unambiguous, and what the dashboard shows.
         return value.astimezone(tz).isoformat()
 
-    def as_json(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
     def as_date(value: date) -> str:
         return value.isoformat()
 
@@ -137,8 +141,6 @@ def _converters(plan: ExportPlan, clock: Clock) -> list[Converter | None]:
             out.append(local)
         elif isinstance(kind, Uuid):
             out.append(str)
-        elif isinstance(kind, JSON):
-            out.append(as_json)
         elif isinstance(kind, Date):
             out.append(as_date)
         else:
