@@ -49,6 +49,6 @@ async def test_enqueue_rejects_a_message_without_content(session: AsyncSession) 
             session, channel="whatsapp", recipient="62812", kind="x", idempotency_key="k"
         )
     except Invalid as exc:
-        assert "neither a body nor a template" in exc.detail
+        assert "has no body, template or attachment" in exc.detail
     else:
         raise AssertionError("expected Invalid")
