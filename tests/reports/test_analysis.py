@@ -40,6 +40,11 @@ def test_weak_symbol_is_named_when_sample_is_large_enough() -> None:
 def test_failed_sends_above_threshold_warn() -> None:
     assert any("3 of 20 WhatsApp reminders failed" in t for t in _texts(failed=3))
     assert not any("failed" in t for t in _texts(failed=1))
+    # A single failure in a quiet week is noise even when it is the only send.
+    week = figures(failed=1)
+    assert week.workshop is not None
+    week.workshop.sent = 0
+    assert not any("failed" in a.text for a in analyse(week, "en"))
 
 
 def test_indonesian_is_default_wording() -> None:

@@ -59,7 +59,8 @@ async def _weekly(
                     session, cfg, report, str(paths["png"]), clock.now()
                 )
         for chunk in report.chunks:
-            common.console.print(chunk, markup=False, highlight=False)
+            # soft_wrap keeps the text as it will reach Telegram, without terminal line breaks.
+            common.console.print(chunk, markup=False, highlight=False, soft_wrap=True)
         common.console.print(f"\nSaved: {'  '.join(str(p) for p in paths.values())}")
         if send:
             summary = await dispatch_pending(db, cfg, clock)

@@ -20,6 +20,8 @@ MIN_GROUP_SAMPLE = 5
 # A 95 % interval wider than this many points means the winrate says little yet.
 WIDE_INTERVAL_POINTS = 30.0
 FAILED_SEND_SHARE = 0.10
+# One or two failures in a quiet week are noise, not a provider problem.
+MIN_FAILED_SENDS = 3
 
 PHRASES: dict[str, dict[Lang, str]] = {
     "more_data": {
@@ -118,7 +120,8 @@ def analyse(figures: WeeklyFigures, lang: Lang) -> list[Advice]:
     workshop = figures.workshop
     if workshop is not None:
         attempted = workshop.sent + workshop.failed
-        if attempted and workshop.failed / attempted > FAILED_SEND_SHARE:
+        share_high = attempted and workshop.failed / attempted > FAILED_SEND_SHARE
+        if workshop.failed >= MIN_FAILED_SENDS and share_high:
             share = num(workshop.failed / attempted * 100, lang, 1)
             text = PHRASES["failed_sends"][lang].format(f=workshop.failed, n=attempted, s=share)
             out.append(Advice("warn", text))
