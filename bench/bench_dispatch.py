@@ -1,7 +1,9 @@
 """Dispatch throughput against the local fake Cloud API at 80 and 1,000 msg/s.
 
 Default: 5 s worth of messages per limit (400 and 5,000), SQLite, the fake provider in
-its own process. `--full` (LACAK_BENCH_FULL=1) sends 20 s worth. Also, labelled OLD
+its own process. Besides wall-clock rates it prints the dispatcher's CPU time per message
+(all threads of this process), the figure that does not depend on other load.
+`--full` (LACAK_BENCH_FULL=1) sends 20 s worth. Also, labelled OLD
 BASELINE, the old system's read-modify-write counter under concurrency (lost increments)
 next to lacak's atomic `frequency = frequency + 1`.
 """
@@ -64,14 +66,15 @@ async def _dispatch_run(url: str, fake: str, rate: int, seconds: int) -> dict[st
     async with session_scope(db) as session:
         await service.enqueue_many(session, items, now=clock.now())
     before = httpx.get(f"{fake}/_fake/stats").json()  # noqa: ASYNC210 - outside the timing
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = await dispatch_pending(db, settings, clock)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     after = httpx.get(f"{fake}/_fake/stats").json()  # noqa: ASYNC210 - outside the timing
     await db.dispose()
     return {
         "limit": rate, "messages": count, "sent": summary.sent, "seconds": elapsed,
         "achieved": summary.sent / elapsed,
+        "cpu_ms_per_message": 1000 * cpu / max(summary.sent, 1),
         "provider_deliveries": after["deliveries"] - before["deliveries"],
         "duplicates": after["duplicates"] - before["duplicates"],
     }  # fmt: skip
@@ -118,7 +121,8 @@ def main() -> None:
                 r = asyncio.run(_dispatch_run(url, fake, rate, seconds))
                 print(f"dispatch limit {rate}/s: {r['sent']:.0f}/{r['messages']} sent in "
                       f"{r['seconds']:.2f} s = {r['achieved']:.1f} msg/s "
-                      f"({100 * r['achieved'] / rate:.0f} % of limit); provider deliveries "
+                      f"({100 * r['achieved'] / rate:.0f} % of limit), "
+                      f"{r['cpu_ms_per_message']:.2f} ms CPU/message; provider deliveries "
                       f"{r['provider_deliveries']}, duplicates {r['duplicates']}")  # fmt: skip
         finally:
             proc.kill()

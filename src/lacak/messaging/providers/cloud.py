@@ -15,6 +15,7 @@ from lacak.messaging.providers.base import (
     SendResult,
     parse_retry_after,
 )
+from lacak.messaging.providers.http import ShardedClient
 
 # Graph error codes that pass with time: throttling, spam-rate and "try again" errors.
 RETRYABLE_CODES = {1, 2, 4, 17, 80007, 130429, 131000, 131016, 131048, 131056, 133004}
@@ -88,10 +89,10 @@ class CloudProvider:
         base = settings.whatsapp_cloud_base_url.rstrip("/")
         self._url = f"{base}/{settings.whatsapp_cloud_phone_number_id}/messages"
         headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
-        self._http = httpx.AsyncClient(
+        self._http = ShardedClient(
+            settings.messaging_concurrency,
             headers=headers,
             timeout=settings.messaging_http_timeout_seconds,
-            limits=httpx.Limits(max_connections=max(settings.messaging_concurrency, 1)),
         )
 
     async def send(self, message: OutboundMessage) -> SendResult:
