@@ -91,7 +91,8 @@ async def test_sigkill_mid_run_reaches_the_provider_exactly_once(
     async with session_scope(db) as session:
         await queue_reminders(session, pairs, Clock("Asia/Jakarta").now(), per_pair=10)
     rng = random.Random(4)
-    with FakeCloudAPI() as cloud:
+    cloud = FakeCloudAPI()
+    with cloud:
         args = ("drain", "--provider", "cloud", "--cloud-url", cloud.url, "--rate", "250",
                 "--lease", "1", "--batch", "25")  # fmt: skip
         for _ in range(4):
