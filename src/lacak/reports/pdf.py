@@ -14,7 +14,6 @@ import matplotlib
 matplotlib.use("Agg")  # headless servers have no display
 
 import matplotlib.image as mpimg
-import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
@@ -62,7 +61,9 @@ def report_lines(report: WeeklyReport) -> list[tuple[str, bool]]:
 
 
 def _page() -> Figure:
-    fig = plt.figure(figsize=A4)
+    # A bare Figure, not pyplot: pyplot's global state is not safe off the main thread,
+    # and the API renders PDFs in a worker thread.
+    fig = Figure(figsize=A4)
     fig.patch.set_facecolor("white")
     return fig
 
@@ -101,7 +102,6 @@ def weekly_pdf(report: WeeklyReport) -> bytes:
             if y + LINE * (3 if heading else 1) > A4[1] - MARGIN:
                 _footer(fig, page_no)
                 pdf.savefig(fig)
-                plt.close(fig)
                 page_no += 1
                 fig = _page()
                 y = MARGIN
@@ -113,7 +113,6 @@ def weekly_pdf(report: WeeklyReport) -> bytes:
             y += LINE * (1.25 if heading else 1)
         _footer(fig, page_no)
         pdf.savefig(fig)
-        plt.close(fig)
     return buffer.getvalue()
 
 
