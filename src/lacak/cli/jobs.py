@@ -49,15 +49,19 @@ def list_command(
         common.print_json([job.model_dump(mode="json") for job in jobs])
         return
     table = Table(title=f"Jobs (times in {cfg.timezone})")
-    for column in ("job", "schedule", "next run", "last run", "status", "summary / error"):
-        table.add_column(column)
+    # Names and times never wrap (people copy them into `lacak jobs run NAME`); the
+    # free-text summary takes whatever width is left, also when output is piped.
+    table.add_column("job", no_wrap=True)
+    for column in ("schedule", "next run", "last run", "status"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("result", overflow="fold", min_width=12)
     for job in jobs:
         last = job.last_run
         status = last.status if last else "-"
         style = _STATUS_STYLE.get(status, "")
         table.add_row(
             job.name,
-            f"{job.cron}  ({job.cron_setting})",
+            job.cron,
             "paused" if job.paused else _when(job.next_run_at, clock.tz),
             _when(last.started_at if last else None, clock.tz),
             f"[{style}]{status}[/]" if style else status,
