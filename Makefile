@@ -3,7 +3,8 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
-PYTEST_ARGS ?=
+# Two workers (the 2-core target machine); files stay whole per worker so fixtures are reused.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: install run test lint typecheck pytest bench demo clean
 
