@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -128,3 +128,93 @@ def per_day(closes: Closes, clock: Clock, first: date | None, last: date | None)
 
 def _utc(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Composable summary of a run of closes in close order (an associative fold).
+
+    ``pnl`` is the realised pnl summed in order; ``peak``/``trough`` the highest/lowest
+    running sum, the empty prefix (0) included; ``drawdown`` the largest drop inside the
+    run. Runs count decided signals only: first and last run (code +1 WIN / -1 LOSS,
+    0 when there is none) with their lengths, the longest win and loss runs, and how many
+    decided signals the run has (to know whether it is one single run).
+    """
+
+    pnl: float = 0.0
+    peak: float = 0.0
+    trough: float = 0.0
+    drawdown: float = 0.0
+    first_code: int = 0
+    first_len: int = 0
+    last_code: int = 0
+    last_len: int = 0
+    best_win: int = 0
+    best_loss: int = 0
+    decided: int = 0
+
+    def then(self, b: Segment) -> Segment:
+        """This run followed by `b`."""
+        a = self
+        pnl = a.pnl + b.pnl
+        peak = max(a.peak, a.pnl + b.peak)
+        trough = min(a.trough, a.pnl + b.trough)
+        drop = max(a.drawdown, b.drawdown, a.peak - (a.pnl + b.trough))
+        if not b.decided or not a.decided:
+            runs = a if a.decided else b
+            return replace(runs, pnl=pnl, peak=peak, trough=trough, drawdown=drop)
+        joined = a.last_len + b.first_len if a.last_code == b.first_code else 0
+        first_len = a.first_len
+        if a.first_len == a.decided and joined:
+            first_len = a.decided + b.first_len
+        last_len = b.last_len
+        if b.last_len == b.decided and joined:
+            last_len = b.decided + a.last_len
+        return Segment(
+            pnl,
+            peak,
+            trough,
+            drop,
+            first_code=a.first_code,
+            first_len=first_len,
+            last_code=b.last_code,
+            last_len=last_len,
+            best_win=max(a.best_win, b.best_win, joined if b.first_code == 1 else 0),
+            best_loss=max(a.best_loss, b.best_loss, joined if b.first_code == -1 else 0),
+            decided=a.decided + b.decided,
+        )
+
+    def streaks(self) -> tuple[int, int, int]:
+        """Longest WIN run, longest LOSS run, current run (+wins / -losses)."""
+        return self.best_win, self.best_loss, self.last_len * self.last_code
+
+
+def segment_of(code: npt.NDArray[np.int8], pnl: FloatArray) -> Segment:
+    """Summarise closes in close order: `code` per close, `pnl` of the realised ones."""
+    total = peak = trough = drop = 0.0
+    if pnl.size:
+        cum = np.cumsum(pnl)  # sequential, so the last value equals a running sum
+        total = float(cum[-1])
+        peak = max(0.0, float(cum.max()))
+        trough = min(0.0, float(cum.min()))
+        drop = max(0.0, float(np.max(np.maximum(np.maximum.accumulate(cum), 0.0) - cum)))
+    decided = code[code != 0]
+    if not decided.size:
+        return Segment(total, peak, trough, drop)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(decided)) + 1))
+    lengths = np.diff(np.concatenate((starts, [decided.size])))
+    values = decided[starts]
+    wins, losses = lengths[values == 1], lengths[values == -1]
+    return Segment(
+        total,
+        peak,
+        trough,
+        drop,
+        first_code=int(values[0]),
+        first_len=int(lengths[0]),
+        last_code=int(values[-1]),
+        last_len=int(lengths[-1]),
+        best_win=int(wins.max()) if wins.size else 0,
+        best_loss=int(losses.max()) if losses.size else 0,
+        decided=int(decided.size),
+    )

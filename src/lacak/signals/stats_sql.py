@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Float, Integer, and_, case, cast, func, literal
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.clock import Clock
@@ -84,11 +95,22 @@ def epoch_seconds(column: Any, dialect: str) -> ColumnElement[int]:
     return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
 
-def hours_between(start: Any, end: Any, dialect: str) -> ColumnElement[Any]:
-    """Hours from `start` to `end` as a float."""
+def close_ms(start: Any, end: Any, dialect: str) -> ColumnElement[int]:
+    """Whole milliseconds from `start` to `end`: an integer, so sums are exact in any order."""
     if dialect == "sqlite":
-        return (func.julianday(end) - func.julianday(start)) * literal(24.0, Float)
-    return func.extract("epoch", end - start) / literal(3600.0, Float)
+        days = func.julianday(end) - func.julianday(start)
+        return cast(func.round(days * literal(86_400_000.0, Float)), Integer)
+    return cast(func.round(func.extract("epoch", end - start) * 1000), BigInteger)
+
+
+async def count_open(
+    session: AsyncSession, window: Window, conds: list[ColumnElement[bool]]
+) -> int:
+    """Signals still OPEN that were given inside the window, with the query's filters."""
+    stmt = select(func.count()).where(
+        all_of([S.status == "OPEN", *window.between(S.given_at), *conds])
+    )
+    return int(await session.scalar(stmt) or 0)
 
 
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -99,6 +121,13 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
     """SUM(CASE WHEN condition THEN value ELSE 0.0 END) as a float."""
     return func.sum(case((condition, value), else_=literal(0.0, Float)))
+
+
+def closed_in(window: Window, conds: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """Closed signals (result and close time set) closing inside the window, filtered."""
+    return all_of(
+        [S.closed_at.is_not(None), S.result.is_not(None), *window.between(S.closed_at), *conds]
+    )
 
 
 def all_of(conds: list[ColumnElement[bool]]) -> ColumnElement[bool]:
