@@ -72,3 +72,12 @@ def test_bad_filter_is_named(cli: CliRunner) -> None:
     assert "status 'lost' is not valid" in result.output
     bad = cli.invoke(app, ["export", "signals", "-w", "colour=red"])
     assert bad.exit_code == 1 and "colour" in bad.output
+
+
+def test_whatsapp_report_search(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["export", "whatsapp-report", "--search", "B 12"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "id,customer_name,customer_phone,vehicle_model,vehicle_nopol,last_message_date,"
+        "frequency,created_at,updated_at,id_customer,id_vehicle"
+    ]
