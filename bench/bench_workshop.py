@@ -172,6 +172,22 @@ async def bumps(db: Database, n: int) -> tuple[float, float]:
     return new, old
 
 
+async def batched_bumps(db: Database, n: int, batch: int = 100) -> float:
+    """Sends/s of record_sent_many as the dispatcher uses it: one upsert per batch."""
+    async with session_scope(db) as session:
+        pairs = (
+            await session.execute(
+                select(WhatsappReport.id_customer, WhatsappReport.id_vehicle).limit(n)
+            )
+        ).all()
+    started = time.perf_counter()
+    for start in range(0, len(pairs), batch):
+        async with session_scope(db) as session:
+            counts = {(c, v): (1, NOW) for c, v in pairs[start : start + batch]}
+            await report.record_sent_many(session, counts)
+    return len(pairs) / (time.perf_counter() - started)
+
+
 async def list_pages(settings: Settings, db: Database, requests: int) -> tuple[float, float]:
     """rps and p99 ms of GET /whatsapp-report/?limit=50 with 8 concurrent clients."""
     app = create_app(
@@ -248,6 +264,8 @@ async def _main(folder: Path, n: int) -> None:
         print(f"GET /whatsapp-report/?limit=50 (8 concurrent): {rps:.0f} rps, p99 {p99:.1f} ms")
         print(f"OLD BASELINE list (every row per call): {await old_list_all(db):.0f} ms per call")
         new, old = await bumps(db, 2000)
+        batched = await batched_bumps(db, 20000)
+        print(f"record_sent_many, batches of 100 pairs (the dispatcher's way): {batched:.0f}/s")
         print(
             f"record_sent upsert: {new:.0f} sends/s; "
             f"OLD BASELINE read-modify-write: {old:.0f} sends/s"
