@@ -166,13 +166,16 @@ async def effectiveness(
         .execution_options(yield_per=5000)
     )
     batch: dict[uuid.UUID, list[date]] = {}
-    async for vid, sent_at in stream:
-        if vid is None or sent_at is None:  # excluded by the query; keeps types honest
-            continue
-        if vid not in batch and len(batch) >= _VEHICLE_BATCH:
-            tally(batch, await _visits(session, list(batch), since - timedelta(days=window)))
-            batch = {}
-        batch.setdefault(vid, []).append(clock.to_local(sent_at).date())
+    tz = clock.tz
+    # Whole partitions, not row by row: each async step costs a greenlet switch.
+    async for part in stream.partitions(5000):
+        for vid, sent_at in part:
+            if vid is None or sent_at is None:  # excluded by the query; keeps types honest
+                continue
+            if vid not in batch and len(batch) >= _VEHICLE_BATCH:
+                tally(batch, await _visits(session, list(batch), since - timedelta(days=window)))
+                batch = {}
+            batch.setdefault(vid, []).append(sent_at.astimezone(tz).date())
     if batch:
         tally(batch, await _visits(session, list(batch), since - timedelta(days=window)))
     return Effectiveness(
