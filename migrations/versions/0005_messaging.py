@@ -63,6 +63,9 @@ def upgrade() -> None:
     op.create_index("ix_messages_status_next_attempt_at", "messages", ["status", "next_attempt_at"])
     op.create_index("ix_messages_recipient_created_at", "messages", ["recipient", "created_at"])
     op.create_index("ix_messages_customer_vehicle", "messages", ["customer_id", "vehicle_id"])
+    op.create_index(
+        "ix_messages_channel_status_created_at", "messages", ["channel", "status", "created_at"]
+    )
     op.create_index(op.f("ix_messages_created_at"), "messages", ["created_at"])
     op.create_index(op.f("ix_messages_provider_message_id"), "messages", ["provider_message_id"])
 
