@@ -8,6 +8,8 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 
 T = TypeVar("T")
+# Beyond this no table has rows; it also keeps offsets inside a 64-bit SQL integer.
+MAX_OFFSET = 1_000_000_000
 
 
 class PageParams(BaseModel):
@@ -19,7 +21,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=1000, description="Rows per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")] = 0,
 ) -> PageParams:
     """Read `limit` and `offset` from the query string."""
     return PageParams(limit=limit, offset=offset)

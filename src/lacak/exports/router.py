@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lacak.api.deps import ClockDep, DbDep, SettingsDep
+from lacak.api.pagination import MAX_OFFSET
 from lacak.exports.http import XLSX_TYPE, Format, export_response
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -20,7 +21,7 @@ ToQ = Annotated[
     str | None, Query(alias="to", description="To the end of: YYYY-MM-DD or ISO datetime")
 ]
 LimitQ = Annotated[int | None, Query(ge=1, description="At most this many rows (default all)")]
-OffsetQ = Annotated[int | None, Query(ge=0)]
+OffsetQ = Annotated[int | None, Query(ge=0, le=MAX_OFFSET)]
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}, XLSX_TYPE: {}}, "description": "The file"}
 }
