@@ -21,8 +21,10 @@ AUTH = {"Authorization": f"Bearer {TEST_TOKEN}"}
 
 
 @pytest.fixture
-def api_schema(sqlite_url: str, tmp_path: Path) -> Any:
+def api_schema(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The app's own OpenAPI schema, served by the real app on the test SQLite file."""
+    # Anything a generated request makes the server write lands in the temp folder.
+    monkeypatch.chdir(tmp_path)
     cfg = Settings(  # type: ignore[call-arg]
         _env_file=None, var_dir=tmp_path, database_url=sqlite_url, api_token=TEST_TOKEN,
         scheduler_enabled=False,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from lacak.app import create_app
 from lacak.backup import tasks
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
 from lacak.scheduler.registry import JobContext
+from tests.conftest import TEST_TOKEN
 
 
 async def test_post_then_get_backups(client: httpx.AsyncClient) -> None:
@@ -24,16 +26,30 @@ async def test_post_then_get_backups(client: httpx.AsyncClient) -> None:
 
 
 async def test_failed_backup_is_recorded_and_reported(
-    client: httpx.AsyncClient, settings: Settings
+    settings: Settings, clock: Clock, db: Database
 ) -> None:
     blocker = settings.var_dir / "blocked"
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where a folder should be")
-    made = await client.post("/backups", json={"target": str(blocker / "sub")})
-    assert made.status_code == 502
-    assert made.json()["status"] == "failed" and made.json()["error"]
-    listed = (await client.get("/backups")).json()
+    cfg = settings.model_copy(update={"backup_dir": blocker / "sub"})
+    app = create_app(cfg, clock=clock, db=db, start_background=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://lacak.test",
+        headers={"Authorization": f"Bearer {TEST_TOKEN}"},
+    ) as client:
+        made = await client.post("/backups")
+        assert made.status_code == 502
+        assert made.json()["status"] == "failed" and made.json()["error"]
+        listed = (await client.get("/backups")).json()
     assert [i["status"] for i in listed["items"]] == ["failed"]
+
+
+async def test_api_refuses_a_folder_target(client: httpx.AsyncClient) -> None:
+    refused = await client.post("/backups", json={"target": "/tmp/elsewhere"})
+    assert refused.status_code == 422
+    assert "folder paths only with `lacak backup run --target`" in refused.json()["detail"]
+    assert (await client.get("/backups")).json()["total"] == 0
 
 
 async def test_job_records_failure_in_its_own_transaction(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class BackupRunOut(BaseModel):
@@ -32,5 +32,18 @@ class BackupRequest(BaseModel):
     """Body of POST /backups (optional)."""
 
     target: str | None = Field(
-        None, description='"local", a folder path, "gdrive" or "gdrive:ROOT"; default from settings'
+        None,
+        description='"local", "gdrive" or "gdrive:ROOT"; default LACAK_BACKUP_TARGET. '
+        "Folder paths are accepted only by the CLI (`lacak backup run --target DIR`).",
     )
+
+    @field_validator("target")
+    @classmethod
+    def _named_targets_only(cls, value: str | None) -> str | None:
+        # An API caller must not choose where on the server's disk archives are written.
+        if value is None or value in ("local", "gdrive") or value.startswith("gdrive:"):
+            return value
+        raise ValueError(
+            f"target {value[:60]!r} is not allowed here: use local, gdrive or gdrive:FOLDER "
+            "(folder paths only with `lacak backup run --target`)"
+        )
