@@ -180,3 +180,24 @@ async def test_truncate_forgets_the_rollup(db: Database, clock: Clock) -> None:
         await s.execute(text("TRUNCATE signals"))
     async with session_scope(db) as s:
         assert (await signal_stats(s, clock, StatsQuery())).closed == 0
+
+
+async def test_open_count_with_filters(db: Database, clock: Clock) -> None:
+    h = timedelta(hours=1)
+    rows = [
+        signal_row("c1", FIXED_NOW - h, "WIN", 1.0, symbol="ETHUSDT", user_id=0),
+        signal_row("o1", None, None, None, given_at=FIXED_NOW - h, symbol="ETHUSDT", user_id=0),
+        signal_row("o2", None, None, None, given_at=FIXED_NOW - h, side="SHORT"),
+        signal_row("o3", None, None, None, given_at=FIXED_NOW - 30 * 24 * h, symbol="ETHUSDT"),
+    ]
+    await insert_signals(db, rows)
+    expected = [
+        (StatsQuery(symbol="ETHUSDT"), 2),
+        (StatsQuery(symbol="ETHUSDT", days=7), 1),
+        (StatsQuery(user_id=0), 1),
+        (StatsQuery(side="SHORT", days=1), 1),
+        (StatsQuery(), 3),
+    ]
+    async with session_scope(db) as s:
+        for query, count in expected:
+            assert (await signal_stats(s, clock, query)).open == count, query

@@ -105,7 +105,7 @@ async def _raw_figures(
         drawdown=calc.max_drawdown(closes.pnl[closes.realised]),
         streaks=calc.streaks(closes.code),
         days=calc.per_day(closes, clock, window.first_date, window.last_date),
-        open=await count_open(session, window, filter_conds),
+        open=await count_open(session, window, query),
     )
 
 

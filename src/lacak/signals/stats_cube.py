@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lacak.clock import Clock
-from lacak.signals.stats_compute import FloatArray, IntArray, segment_of
+from lacak.signals.stats_compute import FloatArray, IntArray
 from lacak.signals.stats_models import ANY
 
 DIMS = (("symbol", 1), ("timeframe", 2), ("side", 4))
@@ -24,6 +24,7 @@ ALL_MASKS = tuple(range(8))
 KINDS = ("WIN", "LOSS", "BREAKEVEN", "EXPIRED", "CANCELLED")
 COUNTS = ("wins", "losses", "breakeven", "expired", "cancelled")
 CancelledKind = 4
+SUMS = ("win_pnl", "loss_pnl", "gross_profit", "gross_loss", "close_ms")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,6 @@ def cells(batch: Batch, clock: Clock, masks: Iterable[int] = ALL_MASKS) -> list[
     if not days:
         return []
     code = batch.code
-    realised = batch.kind != CancelledKind
     onehot = [(batch.kind == k).astype(np.int64) for k in range(len(KINDS))]
     win_pnl = np.where(batch.kind == 0, batch.pnl, 0.0)
     loss_pnl = np.where(batch.kind == 1, batch.pnl, 0.0)
@@ -102,41 +102,81 @@ def cells(batch: Batch, clock: Clock, masks: Iterable[int] = ALL_MASKS) -> list[
         def per_cell(values: npt.NDArray[Any], order: IntArray = order) -> npt.NDArray[Any]:
             return np.add.reduceat(values[order], starts)  # noqa: B023
 
-        counts = [per_cell(v) for v in onehot]
-        sums = [per_cell(v) for v in (win_pnl, loss_pnl, profit, loss, batch.ms)]
-        for g, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-            rows = order[lo:hi]
-            first = int(rows[0])
-            seg = segment_of(code[rows], batch.pnl[rows][realised[rows]])
-            out.append(
-                {
-                    "dims": mask,
-                    **{
-                        name: batch.dims[name][1][batch.dims[name][0][first]] if mask & bit else ANY
-                        for name, bit in DIMS
-                    },
-                    "day": days[int(day_idx[first])],
-                    "closed": int(hi - lo),
-                    **{name: int(c[g]) for name, c in zip(COUNTS, counts, strict=True)},
-                    "win_pnl": float(sums[0][g]),
-                    "loss_pnl": float(sums[1][g]),
-                    "gross_profit": float(sums[2][g]),
-                    "gross_loss": float(sums[3][g]),
-                    "close_ms": int(sums[4][g]),
-                    "pnl": seg.pnl,
-                    "peak": seg.peak,
-                    "trough": seg.trough,
-                    "drawdown": seg.drawdown,
-                    "first_code": seg.first_code,
-                    "first_len": seg.first_len,
-                    "last_code": seg.last_code,
-                    "last_len": seg.last_len,
-                    "best_win": seg.best_win,
-                    "best_loss": seg.best_loss,
-                }
+        columns: dict[str, list[Any]] = {}
+        for name, values in zip(COUNTS, onehot, strict=True):
+            columns[name] = per_cell(values).tolist()
+        for name, values in zip(SUMS, (win_pnl, loss_pnl, profit, loss, batch.ms), strict=True):
+            columns[name] = per_cell(values).tolist()
+        for name, values in segments(order, starts, code, batch.pnl).items():
+            columns[name] = values.tolist()
+        firsts = order[starts]
+        columns["day"] = [days[i] for i in day_idx[firsts].tolist()]
+        columns["closed"] = (ends - starts).tolist()
+        for name, bit in DIMS:
+            codes, names = batch.dims[name]
+            columns[name] = (
+                [names[i] for i in codes[firsts].tolist()] if mask & bit else [ANY] * starts.size
             )
+        keys = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            row = dict(zip(keys, values, strict=True))
+            row["dims"] = mask
+            out.append(row)
     return out
 
 
 def _utc(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+def segments(
+    order: IntArray, starts: IntArray, code: npt.NDArray[np.int8], pnl: FloatArray
+) -> dict[str, npt.NDArray[Any]]:
+    """`Segment` fields of every cell at once (cells = runs of `order` from `starts`).
+
+    Vectorised over all cells: a running sum whose base is taken off per cell, a segmented
+    running maximum by doubling (exact: max never rounds), and run-length encoding of the
+    decided closes. CANCELLED closes carry pnl 0, which repeats a running value and so
+    changes no peak, trough or drop.
+    """
+    n, count = order.size, starts.size
+    ends = np.append(starts[1:], n)
+    gid = np.repeat(np.arange(count), ends - starts)
+    p, c = pnl[order], code[order]
+    running = np.cumsum(p)
+    within = running - (running[starts] - p[starts])[gid]
+    peak = np.maximum(np.maximum.reduceat(within, starts), 0.0)
+    trough = np.minimum(np.minimum.reduceat(within, starts), 0.0)
+    high = within.copy()
+    step = 1
+    while step < n:
+        same = gid[step:] == gid[:-step]
+        if not same.any():
+            break
+        high[step:] = np.where(same, np.maximum(high[step:], high[:-step]), high[step:])
+        step *= 2
+    drop = np.maximum(np.maximum.reduceat(np.maximum(high, 0.0) - within, starts), 0.0)
+    out: dict[str, npt.NDArray[Any]] = {
+        "pnl": within[ends - 1],
+        "peak": peak,
+        "trough": trough,
+        "drawdown": drop,
+    }
+    for name in ("first_code", "first_len", "last_code", "last_len", "best_win", "best_loss"):
+        out[name] = np.zeros(count, np.int64)
+    decided = c != 0
+    dg, dc = gid[decided], c[decided].astype(np.int64)
+    if dg.size:
+        cut = np.concatenate(([True], (dg[1:] != dg[:-1]) | (dc[1:] != dc[:-1])))
+        run_start = np.flatnonzero(cut)
+        run_len = np.diff(np.append(run_start, dg.size))
+        run_cell, run_code = dg[run_start], dc[run_start]
+        new_cell = np.concatenate(([True], run_cell[1:] != run_cell[:-1]))
+        last_of_cell = np.append(new_cell[1:], True)
+        out["first_code"][run_cell[new_cell]] = run_code[new_cell]
+        out["first_len"][run_cell[new_cell]] = run_len[new_cell]
+        out["last_code"][run_cell[last_of_cell]] = run_code[last_of_cell]
+        out["last_len"][run_cell[last_of_cell]] = run_len[last_of_cell]
+        np.maximum.at(out["best_win"], run_cell, np.where(run_code == 1, run_len, 0))
+        np.maximum.at(out["best_loss"], run_cell, np.where(run_code == -1, run_len, 0))
+    return out

@@ -30,8 +30,17 @@ class Sums:
 
     def add(self, other: Sums) -> None:
         """Accumulate another group into this one."""
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self.closed += other.closed
+        self.wins += other.wins
+        self.losses += other.losses
+        self.breakeven += other.breakeven
+        self.expired += other.expired
+        self.cancelled += other.cancelled
+        self.win_pnl += other.win_pnl
+        self.loss_pnl += other.loss_pnl
+        self.gross_profit += other.gross_profit
+        self.gross_loss += other.gross_loss
+        self.close_ms += other.close_ms
 
     @classmethod
     def of(cls, values: Iterable[object]) -> Sums:

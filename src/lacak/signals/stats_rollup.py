@@ -35,7 +35,6 @@ from lacak.signals.stats_sql import (
     count_open,
     dialect_of,
     epoch_seconds,
-    filters,
 )
 
 # More pending marks than this (a bulk import or restore): rebuilding is cheaper.
@@ -171,15 +170,17 @@ async def figures(
             conds.append(D.day <= whole_to)
         return all_of(conds)
 
-    day_rows = [c for c in extra if c["dims"] == mask]
-    stmt = select(stats_days).where(where(mask)).order_by(D.day)
-    day_rows += [dict(r) for r in (await session.execute(stmt)).mappings()]
+    wanted = ("day", *SUM_FIELDS, *SEGMENT_FIELDS)
+    day_rows = [tuple(c[name] for name in wanted) for c in extra if c["dims"] == mask]
+    stmt = select(*(D[name] for name in wanted)).where(where(mask)).order_by(D.day)
+    day_rows += [tuple(r) for r in (await session.execute(stmt)).all()]
     total, seg, points = Sums(), calc.Segment(), []
-    for row in day_rows:
-        sums = Sums.of(row[name] for name in SUM_FIELDS)
+    width = len(SUM_FIELDS)
+    for day, *values in day_rows:
+        sums = Sums.of(values[:width])
         total.add(sums)
-        seg = seg.then(_segment(row, sums.total))
-        points.append(calc.DayRow(row["day"], sums.closed, sums.wins, sums.losses, row["pnl"]))
+        seg = seg.then(calc.Segment(*values[width:], sums.total))  # type: ignore[call-arg]
+        points.append(calc.DayRow(day, sums.closed, sums.wins, sums.losses, values[width]))
     by: dict[str, dict[str, Sums]] = {}
     for name, bit in DIMS:
         if name in fixed:
@@ -195,7 +196,6 @@ async def figures(
         for c in extra:
             if c["dims"] == mask | bit:
                 by[name].setdefault(c[name], Sums()).add(Sums.of(c[f] for f in SUM_FIELDS))
-    filter_conds, _ = filters(query)
     return Figures(
         total=total,
         by_symbol=by["symbol"],
@@ -204,7 +204,7 @@ async def figures(
         drawdown=seg.drawdown,
         streaks=seg.streaks(),
         days=_fill(points, window.first_date, window.last_date),
-        open=await count_open(session, window, filter_conds),
+        open=await count_open(session, window, query),
     )
 
 
@@ -223,10 +223,6 @@ def _split(clock: Clock, window: Window) -> tuple[date | None, date | None, Wind
 
 def _matches(cell: dict[str, Any], fixed: dict[str, Any]) -> bool:
     return all(cell[name] == value for name, value in fixed.items())
-
-
-def _segment(row: dict[str, Any], decided: int) -> calc.Segment:
-    return calc.Segment(**{name: row[name] for name in SEGMENT_FIELDS}, decided=decided)
 
 
 def _fill(

@@ -11,11 +11,13 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
+    Select,
     and_,
     case,
     cast,
     func,
     literal,
+    literal_column,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +27,7 @@ from lacak.signals.models import Signal
 from lacak.signals.stats_schemas import StatsQuery, WindowOut, _Window
 
 S = Signal.__table__.c
+FILTERS = ("symbol", "timeframe", "side", "user_id", "source")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def filters(query: StatsQuery) -> tuple[list[ColumnElement[bool]], dict[str, str
     """WHERE conditions for the query's filters, and the filters as reported back."""
     conds: list[ColumnElement[bool]] = []
     shown: dict[str, str | int] = {}
-    for name in ("symbol", "timeframe", "side", "user_id", "source"):
+    for name in FILTERS:
         value = getattr(query, name)
         if value is not None:
             conds.append(S[name] == value)
@@ -103,13 +106,21 @@ def close_ms(start: Any, end: Any, dialect: str) -> ColumnElement[int]:
     return cast(func.round(func.extract("epoch", end - start) * 1000), BigInteger)
 
 
-async def count_open(
-    session: AsyncSession, window: Window, conds: list[ColumnElement[bool]]
-) -> int:
+async def count_open(session: AsyncSession, window: Window, query: StatsQuery) -> int:
     """Signals still OPEN that were given inside the window, with the query's filters."""
-    stmt = select(func.count()).where(
-        all_of([S.status == "OPEN", *window.between(S.given_at), *conds])
-    )
+    opened = [S.status == "OPEN", *window.between(S.given_at)]
+    shown = {name: getattr(query, name) for name in FILTERS}
+    conds = [S[name] == value for name, value in shown.items() if value is not None]
+    if conds and dialect_of(session) == "sqlite":
+        # With a filter, SQLite's planner walks e.g. the symbol index (every signal of that
+        # symbol) instead of (status, given_at), which holds only the open ones. Picking the
+        # open rows by rowid first keeps this a lookup of the few open signals.
+        inner = Signal.__table__.alias("open_signals")
+        picked: Select[Any] = select(literal_column("open_signals.rowid")).where(
+            inner.c.status == "OPEN", *window.between(inner.c.given_at)
+        )
+        opened = [literal_column("signals.rowid").in_(picked)]
+    stmt = select(func.count()).select_from(Signal.__table__).where(all_of([*opened, *conds]))
     return int(await session.scalar(stmt) or 0)
 
 
