@@ -201,3 +201,24 @@ async def test_open_count_with_filters(db: Database, clock: Clock) -> None:
     async with session_scope(db) as s:
         for query, count in expected:
             assert (await signal_stats(s, clock, query)).open == count, query
+
+
+async def test_concurrent_readers_refresh_once(db: Database, clock: Clock) -> None:
+    """Readers racing on the same dirty dates all succeed and agree with the raw path."""
+    await insert_signals(db, _book())
+    async with session_scope(db) as s:
+        await signal_stats(s, clock, StatsQuery())  # built
+    for n in range(3):
+        async with session_scope(db) as s:  # dirty a few dates
+            await s.execute(
+                update(Signal).where(Signal.id.in_(["b1", "b9", "b30"])).values(pnl_percent=n + 0.5)
+            )
+
+        async def read() -> Any:
+            async with session_scope(db) as s:
+                return await signal_stats(s, clock, StatsQuery(days=7))
+
+        results = await asyncio.gather(*(read() for _ in range(4)))
+        async with session_scope(db) as s:
+            expected = await signal_stats_raw(s, clock, StatsQuery(days=7))
+        assert all(r == expected for r in results)
