@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +17,14 @@ from lacak.app import create_app
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
+from tests import dbutil
 from tests.conftest import FIXED_NOW, TEST_TOKEN
 
 AUTH = {"Authorization": f"Bearer {TEST_TOKEN}"}
 
 
 @pytest.fixture
-def api_schema(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def api_schema(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The app's own OpenAPI schema, served by the real app on the test SQLite file."""
     # Anything a generated request makes the server write lands in the temp folder.
     monkeypatch.chdir(tmp_path)
@@ -32,7 +35,10 @@ def api_schema(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     # Each schemathesis call runs the app in a fresh event loop: no pooled connections.
     db = Database(sqlite_url, poolclass=NullPool)
     app = create_app(cfg, clock=Clock("Asia/Jakarta", now=FIXED_NOW), db=db, start_background=False)
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    # Generated requests created rows; later tests share this file and expect it empty.
+    asyncio.run(db.dispose())
+    asyncio.run(dbutil.wipe(sqlite_url))
 
 
 def test_no_operation_answers_with_a_server_error(api_schema: Any) -> None:
