@@ -7,6 +7,7 @@ from datetime import date
 
 from lacak.backup.models import BackupRun
 from lacak.clock import Clock
+from lacak.i18n import phrase
 from lacak.workshop.models import Vehicle
 
 WORDS: dict[str, dict[str, str]] = {
@@ -35,8 +36,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 def t(key: str, lang: str, **values: object) -> str:
     """A phrase in `lang` (English when unknown)."""
-    phrase = WORDS[key].get(lang) or WORDS[key]["en"]
-    return phrase.format(**values) if values else phrase
+    return phrase(WORDS, key, lang, **values)
 
 
 def human_size(size: int | None) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lacak.reports.i18n import Lang, num, signed
+from lacak.i18n import as_lang, phrase
+from lacak.reports.i18n import num, signed
 from lacak.scheduler.schemas import JobOut
 from lacak.signals.stats_schemas import SignalStats
 
@@ -72,12 +73,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 def w(key: str, lang: str, **values: object) -> str:
     """A phrase in `lang` (English when the language is unknown)."""
-    phrase = WORDS[key].get(lang) or WORDS[key]["en"]
-    return phrase.format(**values) if values else phrase
-
-
-def _lang(lang: str) -> Lang:
-    return "en" if lang == "en" else "id"
+    return phrase(WORDS, key, lang, **values)
 
 
 def window_label(days: int | None, lang: str) -> str:
@@ -87,7 +83,7 @@ def window_label(days: int | None, lang: str) -> str:
 
 def winrate_text(stats: SignalStats, days: int | None, lang: str) -> str:
     """The /winrate answer."""
-    lg = _lang(lang)
+    lg = as_lang(lang)
     lines = [f"<b>{w('winrate_title', lang, w=window_label(days, lang))}</b>"]
     if stats.total_signals == 0:
         lines.append(w("no_data", lang))
@@ -110,7 +106,7 @@ def winrate_text(stats: SignalStats, days: int | None, lang: str) -> str:
 
 def stats_text(stats: SignalStats, days: int | None, lang: str) -> str:
     """The /signal_stats answer: the winrate block plus breakdowns and streaks."""
-    lg = _lang(lang)
+    lg = as_lang(lang)
     lines = [winrate_text(stats, days, lang)]
     if stats.total_signals:
         lines.append(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 
-Lang = Literal["id", "en"]
-LOCALES: dict[str, str] = {"id": "id_ID", "en": "en_GB"}
+from lacak.i18n import LOCALES, Lang, num, signed
+
+__all__ = ["LOCALES", "Lang", "day", "moment", "num", "short_day", "signed", "t"]
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"id": "Laporan Mingguan", "en": "Weekly Report"},
@@ -80,17 +79,6 @@ TEXT: dict[str, dict[str, str]] = {
 def t(key: str, lang: Lang) -> str:
     """The phrase `key` in `lang`."""
     return TEXT[key][lang]
-
-
-def num(value: float, lang: Lang, digits: int = 2) -> str:
-    """A number with `digits` decimals in the language's style (62,50 vs 62.50)."""
-    pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=LOCALES[lang])
-
-
-def signed(value: float, lang: Lang, digits: int = 2) -> str:
-    """A number with an explicit sign."""
-    return ("+" if value > 0 else "") + num(value, lang, digits)
 
 
 def day(value: date, lang: Lang, long: bool = False) -> str:

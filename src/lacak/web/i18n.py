@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lacak.i18n import phrase
+
 WORDS: dict[str, dict[str, str]] = {
     "overview": {"id": "Ringkasan", "en": "Overview"},
     "signals": {"id": "Sinyal", "en": "Signals"},
@@ -178,4 +180,4 @@ WORDS: dict[str, dict[str, str]] = {
 
 def translator(lang: str) -> dict[str, str]:
     """All phrases in one language, for templates (`t.winrate`)."""
-    return {key: phrases.get(lang) or phrases["en"] for key, phrases in WORDS.items()}
+    return {key: phrase(WORDS, key, lang) for key in WORDS}

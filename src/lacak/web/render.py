@@ -6,16 +6,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from lacak import i18n
 from lacak.web import session as web_session
 from lacak.web.i18n import translator
 
 TEMPLATES = Path(__file__).parent / "templates"
-LOCALES = {"id": "id_ID", "en": "en_GB"}
 NAV = (
     ("overview", "/dashboard"),
     ("signals", "/dashboard/signals"),
@@ -29,18 +28,12 @@ env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesca
 
 def formatters(lang: str) -> dict[str, Any]:
     """Number helpers in the page's language."""
-    locale = LOCALES.get(lang, "en_GB")
 
     def num(value: float | None, digits: int = 2) -> str:
-        if value is None:
-            return "–"
-        return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0",
-                              locale=locale)  # fmt: skip
+        return "–" if value is None else i18n.num(value, lang, digits)
 
     def signed(value: float | None, digits: int = 2) -> str:
-        if value is None:
-            return "–"
-        return ("+" if value > 0 else "") + num(value, digits)
+        return "–" if value is None else i18n.signed(value, lang, digits)
 
     def pct(value: float | None, digits: int = 1) -> str:
         return "–" if value is None else num(value, digits) + "%"
