@@ -9,19 +9,25 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from lacak import __version__
-from lacak.api import health
+from lacak.api import health, throttle_store
+from lacak.api.body_limit import BodyLimit
 from lacak.api.deps import Authorized
 from lacak.api.errors import install_error_handlers
+from lacak.api.headers import SecurityHeaders
+from lacak.api.openapi import install_openapi
+from lacak.api.throttle import AuthGate
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
+from lacak.messaging import metrics as messaging_metrics
 from lacak.modules import optional_import
 from lacak.security import resolve_api_token
-from lacak.web.session import COOKIE as SESSION_COOKIE
+from lacak.web import sessions as web_sessions
 from lacak.web.session import session_secret
+from lacak.web.session_middleware import DashboardSessions, PrefsSessions
 
 log = logging.getLogger(__name__)
 
@@ -97,20 +103,42 @@ def create_app(
     app.state.db = db
     app.state.api_token = token
     install_error_handlers(app)
-    # The dashboard's login lives in a signed cookie; its key follows the API token.
+    install_openapi(app)
+    # Added first, so it is the innermost middleware: its 413 is raised straight into the
+    # endpoint's body read (no middleware task group wraps it) and handled as problem+json.
     app.add_middleware(
-        SessionMiddleware,
+        BodyLimit,
+        default=settings.max_body_bytes,
+        prefixes=(("/webhooks/", settings.webhook_max_body_bytes),),
+    )
+    app.state.session_key = web_sessions.session_key(token)
+    app.state.auth_gate = AuthGate(db, clock, throttle_store.Policy.from_settings(settings))
+    # Dashboard login: a random id in a cookie, the session itself in the database.
+    app.add_middleware(
+        DashboardSessions,
+        db=db,
+        clock=clock,
+        key=app.state.session_key,
+        policy=web_sessions.SessionPolicy.from_settings(settings),
+    )
+    # Language, notices, the login form's CSRF token: a signed cookie keyed by the token.
+    app.add_middleware(
+        PrefsSessions,
         secret_key=session_secret(token),
-        session_cookie=SESSION_COOKIE,
-        same_site="lax",
-        max_age=12 * 3600,
+        max_age=settings.session_absolute_seconds,
     )
     app.middleware("http")(_measure)
     exports = optional_import("lacak.exports.router")
     if exports is not None:
         # `GET /signals?format=csv` etc. are answered by the export endpoints.
         app.add_middleware(exports.FormatDelegation)
+    app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        # Keep this the last middleware added (the outermost): everything inside sees the
+        # client address and scheme the trusted proxy saw.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(health.router)
+    messaging_metrics.register(health.REFRESHERS)
     for name in PROTECTED_ROUTERS:
         module = optional_import(name)
         if module is not None:
@@ -127,10 +155,8 @@ async def _measure(
 ) -> Response:
     started = time.perf_counter()
     response = await call_next(request)
-    route = request.scope.get("route")
-    path = getattr(route, "path", "unmatched")
-    health.HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
-    health.HTTP_LATENCY.labels(path).observe(time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    health.observe(request.method, request.scope.get("route"), response.status_code, elapsed)
     return response
 
 

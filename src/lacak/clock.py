@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# The first and last instants datetime can hold, aware, for clamping odd stored values.
+_EDGE_MIN = datetime.min.replace(tzinfo=UTC)
+_EDGE_MAX = datetime.max.replace(tzinfo=UTC)
+
 
 class Clock:
     """Answers "what time is it" in UTC and in business time; tests pass a fixed `now`."""
@@ -28,8 +32,11 @@ class Clock:
         return self.local_now().date()
 
     def start_of_day(self, day: date) -> datetime:
-        """Midnight of `day` in business time, as UTC."""
-        return datetime.combine(day, time.min, self.tz).astimezone(UTC)
+        """Midnight of `day` in business time, as UTC (clamped at datetime's limits)."""
+        try:
+            return datetime.combine(day, time.min, self.tz).astimezone(UTC)
+        except OverflowError:
+            return _EDGE_MIN if day.year < 5000 else _EDGE_MAX
 
     def day_bounds(self, day: date) -> tuple[datetime, datetime]:
         """[start, end) of a business day, as UTC."""
@@ -51,8 +58,17 @@ class Clock:
         return first, nxt
 
     def to_local(self, moment: datetime) -> datetime:
-        """Convert an aware instant to business time."""
-        return ensure_utc(moment).astimezone(self.tz)
+        """Convert an aware instant to business time.
+
+        Stored values from before the input bounds (docs/limits.md) can sit so close to year
+        1 or 9999 that the offset leaves datetime's range; they are clamped to its first or
+        last local instant, so every reader and formatter keeps working.
+        """
+        try:
+            return ensure_utc(moment).astimezone(self.tz)
+        except OverflowError:
+            edge = datetime.min if moment.year < 5000 else datetime.max
+            return edge.replace(tzinfo=self.tz)
 
     def from_naive_local(self, naive: datetime) -> datetime:
         """Read a naive timestamp as business time; return aware UTC."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -43,11 +44,77 @@ class Settings(BaseSettings):
     job_grace_seconds: int = Field(3600, validation_alias=_alias("LACAK_JOB_GRACE_SECONDS"))
     # Runs older than this many days are deleted after each run of the same job; 0 keeps all.
     job_history_days: int = Field(90, ge=0, validation_alias=_alias("LACAK_JOB_HISTORY_DAYS"))
+    # Largest request body accepted, in bytes, checked while reading (docs/limits.md).
+    max_body_bytes: int = Field(1_048_576, ge=1024, validation_alias=_alias("LACAK_MAX_BODY_BYTES"))
+    # The same for provider webhooks (/webhooks/...); Meta's deliveries are a few kB.
+    webhook_max_body_bytes: int = Field(
+        1_048_576, ge=1024, validation_alias=_alias("LACAK_WEBHOOK_MAX_BODY_BYTES")
+    )
     # --- scheduler (tests only) --------------------------------------------------------
     # FOR TESTS ONLY: freeze the app's clock at this instant (ISO 8601 with offset) so
     # several real processes agree on "now" (occurrence keys, catch-up). Never set it in
     # production: every "today" and every schedule would stand still.
     fake_now: AwareDatetime | None = Field(None, validation_alias=_alias("LACAK_FAKE_NOW"))
+
+    # --- security: throttling, sessions, proxies, /metrics (docs/security.md) ----------
+    # Wrong tokens (bearer or dashboard login) one client may send within the window
+    # before it is locked out; each further failure within a day doubles the lockout.
+    # 0 turns per-client lockouts off (failures are still logged).
+    auth_max_failures: int = Field(5, ge=0, validation_alias=_alias("LACAK_AUTH_MAX_FAILURES"))
+    auth_failure_window_seconds: int = Field(
+        300, ge=1, validation_alias=_alias("LACAK_AUTH_FAILURE_WINDOW_SECONDS")
+    )
+    auth_lockout_seconds: int = Field(
+        300, ge=1, validation_alias=_alias("LACAK_AUTH_LOCKOUT_SECONDS")
+    )
+    auth_lockout_max_seconds: int = Field(
+        3600, ge=1, validation_alias=_alias("LACAK_AUTH_LOCKOUT_MAX_SECONDS")
+    )
+    # Cluster-wide ceiling on wrong tokens from all clients together (0 = no ceiling).
+    auth_global_max_failures: int = Field(
+        100, ge=0, validation_alias=_alias("LACAK_AUTH_GLOBAL_MAX_FAILURES")
+    )
+    auth_global_window_seconds: int = Field(
+        3600, ge=1, validation_alias=_alias("LACAK_AUTH_GLOBAL_WINDOW_SECONDS")
+    )
+    # How stale a process's copy of the lockout list may get (lockouts made elsewhere).
+    auth_sync_seconds: float = Field(5.0, ge=0, validation_alias=_alias("LACAK_AUTH_SYNC_SECONDS"))
+    session_idle_seconds: int = Field(
+        1800, ge=60, validation_alias=_alias("LACAK_SESSION_IDLE_SECONDS")
+    )
+    session_absolute_seconds: int = Field(
+        43200, ge=60, validation_alias=_alias("LACAK_SESSION_ABSOLUTE_SECONDS")
+    )
+    # A session's last-seen time is written at most this often (not on every page view).
+    session_touch_seconds: int = Field(
+        60, ge=0, validation_alias=_alias("LACAK_SESSION_TOUCH_SECONDS")
+    )
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed: IPs, CIDRs, `*` (any,
+    # only when nothing else can reach the port) or `none`.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        validation_alias=_alias("LACAK_TRUSTED_PROXIES"),
+    )
+    # Bearer token Prometheus must send to /metrics; unset = /metrics is open.
+    metrics_token: SecretStr | None = Field(None, validation_alias=_alias("LACAK_METRICS_TOKEN"))
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_trusted_proxies(cls, value: object) -> object:
+        items = value.replace(";", ",").split(",") if isinstance(value, str) else value
+        if not isinstance(items, list):
+            return value
+        names = [str(item).strip() for item in items if str(item).strip()]
+        if [n.lower() for n in names] == ["none"]:
+            return []
+        for name in names:
+            if name == "*":
+                continue
+            try:
+                ipaddress.ip_network(name, strict=False)
+            except ValueError:
+                raise ValueError(f"{name!r} is not an IP address or CIDR network") from None
+        return names
 
     # --- schedules (cron, business timezone) -------------------------------------------
     cron_export_logs: str = Field("55 23 * * *", validation_alias=_alias("LACAK_CRON_EXPORT_LOGS"))
@@ -233,6 +300,12 @@ class Settings(BaseSettings):
     messaging_poll_seconds: float = Field(
         2.0, validation_alias=_alias("LACAK_MESSAGING_POLL_SECONDS")
     )
+    # At-least-once opt-in: resend a message whose request may have reached a provider
+    # that does not de-duplicate (after a crash or a timeout) instead of holding it
+    # `in_doubt` for a person. A customer may then get it twice.
+    messaging_resend_in_doubt: bool = Field(
+        False, validation_alias=_alias("LACAK_MESSAGING_RESEND_IN_DOUBT")
+    )
 
     # --- backup (issue 5; docs/backup.md) ---------------------------------------------
     # "local" (= backup_dir), a folder path, "gdrive" or "gdrive:ROOT_FOLDER_NAME".
@@ -245,6 +318,11 @@ class Settings(BaseSettings):
     backup_keep_daily: int = Field(7, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_DAILY"))
     backup_keep_weekly: int = Field(4, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_WEEKLY"))
     backup_keep_monthly: int = Field(12, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_MONTHLY"))
+    # HMAC-SHA256 key authenticating archives (32+ characters). Unset: generated once into
+    # backup_key_file. Keep a copy apart from the backups: restoring elsewhere needs it.
+    backup_key: SecretStr | None = Field(None, validation_alias=_alias("LACAK_BACKUP_KEY"))
+    # Default: <LACAK_VAR_DIR>/backup_key (mode 0600); never inside the backup folder.
+    backup_key_file: Path | None = Field(None, validation_alias=_alias("LACAK_BACKUP_KEY_FILE"))
     gdrive_api_base_url: str = Field(
         "https://www.googleapis.com/", validation_alias=_alias("LACAK_GDRIVE_API_BASE_URL")
     )

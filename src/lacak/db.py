@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from lacak import files
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -77,12 +79,28 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _private_sqlite_file(database: str) -> None:
+    # SQLite creates its file 0644 and gives -wal/-shm the main file's mode: make the main
+    # file (and any leftovers) 0600 before SQLite opens it, in a 0700 folder if we make it.
+    path = Path(database)
+    files.private_dir(path.parent)
+    files.private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        files.tighten(path.with_name(path.name + suffix), files.FILE_MODE)
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Async engine for `url`; SQLite gets WAL, a busy timeout and its parent folder."""
+    """Async engine for `url`; SQLite gets WAL, a busy timeout and a private file (0600)."""
+    # Bound values (phone numbers, names) stay out of exception text and so out of logs.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if (
+            parsed.database
+            and parsed.database != ":memory:"
+            and not parsed.database.startswith("file:")
+        ):
+            _private_sqlite_file(parsed.database)
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
