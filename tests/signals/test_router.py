@@ -116,7 +116,12 @@ async def test_hostile_values_are_422_not_500(client: httpx.AsyncClient) -> None
     huge = await client.post("/signals", json={**LONG, "user_id": 2**70})
     assert huge.status_code == 422
     old = await client.post("/signals", json={**LONG, "given_at": "0001-01-01T00:00:00"})
-    assert old.status_code == 422 and "out of range" in old.json()["detail"]
+    assert old.status_code == 422
+    assert "given_at: must be between 2000-01-01 and 2100-01-01" in old.json()["detail"]
+    future = await client.post("/signals", json={**LONG, "given_at": "2026-11-25T00:00:00"})
+    assert future.status_code == 422 and "more than a day after now" in future.json()["detail"]
+    tiny = await client.post("/signals", json={**LONG, "entry": 1e-300, "sl": 1e-301})
+    assert tiny.status_code == 422 and "entry" in tiny.json()["detail"]
     query = await client.get("/signals", params={"source": "a\u0000b"})
     assert query.status_code == 422 and "NUL" in query.json()["detail"]
     big = await client.get("/signals", params={"user_id": str(2**70)})

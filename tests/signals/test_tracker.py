@@ -134,3 +134,14 @@ def test_full_buffer_drops_and_counts_instead_of_blocking(db: Database) -> None:
     assert tracker.pending == 10 and tracker.counters.dropped == 6
     assert tracker.flush(30)
     assert tracker.close(30) and tracker.counters.prompts == 10
+
+
+async def test_nul_and_lone_surrogates_are_cleaned_not_dropped(
+    tracker: Tracker, db: Database
+) -> None:
+    tracker.track_command(5, "nul\x00name", "/signal", "btc\ud800", "1h", args="a\x00\udfffb")
+    tracker.track_command(6, "ok", "/price")
+    assert await tracker.aflush(10)
+    rows = [(p.user_id, p.username, p.symbol, p.args) for p in await _prompts(db)]
+    assert rows == [(5, "nulname", "btc?", "a?b"), (6, "ok", None, None)]
+    assert tracker.counters.dropped == 0

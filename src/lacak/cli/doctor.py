@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 from lacak import migrate
 from lacak.config import Settings
-from lacak.db import Database
+from lacak.db import Database, session_scope
 from lacak.security import token_file
+from lacak.signals import integrity
 
 
 @dataclass
@@ -37,9 +38,10 @@ async def run_doctor(settings: Settings, console: Console) -> bool:
     checks = await collect_checks(settings)
     for check in checks:
         mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
-        console.print(f"{mark} {check.name}: {check.message}")
+        # soft_wrap: a long path or command stays on one line, whole, for copying.
+        console.print(f"{mark} {check.name}: {check.message}", soft_wrap=True)
         if not check.ok and check.fix:
-            console.print(f"    fix: {check.fix}")
+            console.print(f"    fix: {check.fix}", soft_wrap=True)
     failed = [c for c in checks if not c.ok]
     console.print("All checks passed." if not failed else f"{len(failed)} problem(s) found.")
     return not failed
@@ -165,4 +167,33 @@ async def _database(settings: Settings) -> list[Check]:
                 "run `lacak db upgrade` (lacak serve also upgrades on start)",
             )
         )
+        return checks
+    checks.append(await _stored_values(url))
     return checks
+
+
+async def _stored_values(url: str) -> Check:
+    """Rows from before the input bounds: readers cope, but the operator should fix them."""
+    db = Database(url)
+    try:
+        async with session_scope(db) as session:
+            report = await integrity.find(session, limit=5)
+    finally:
+        await db.dispose()
+    if report.clean:
+        return Check("stored values", True, "every signal and prompt is within lacak's bounds")
+    shown = ", ".join(f.signal_id for f in report.signals)
+    parts = []
+    if report.signals_total:
+        parts.append(
+            f"{report.signals_total} signal(s) ({shown}{', …' if report.signals_total > 5 else ''})"
+        )
+    if report.prompts_total:
+        parts.append(f"{report.prompts_total} prompt(s)")
+    return Check(
+        "stored values",
+        False,
+        f"{' and '.join(parts)} hold values outside lacak's bounds (docs/limits.md)",
+        "see them with `lacak signals repair`, fix them with `lacak signals repair --apply`, "
+        "or remove one with `lacak signals delete ID --reason '…'`",
+    )

@@ -9,4 +9,9 @@ app = typer.Typer(
 )
 
 # Command modules register themselves by decorating with `@app.command`; import them last.
-from lacak.cli import signals_evaluate, signals_legacy, signals_stats  # noqa: E402,F401
+from lacak.cli import (  # noqa: E402,F401
+    signals_evaluate,
+    signals_fix,
+    signals_legacy,
+    signals_stats,
+)

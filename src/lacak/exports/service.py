@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, Select, Text, Uuid, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.api.errors import Invalid
+from lacak.bounds import text_problem
 from lacak.clock import Clock
 from lacak.db import UTCDateTime
 from lacak.exports import filters as f
@@ -105,6 +106,10 @@ _BUILDERS = {
 }
 
 
+# No filter (a symbol, a search term, a date) needs more; longer ones are refused.
+MAX_FILTER_CHARS = 200
+
+
 def plan(kind: str, clock: Clock, filters: Mapping[str, str | None]) -> ExportPlan:
     """The export of `kind` with the list endpoint's filters; bad filters are `Invalid`.
 
@@ -114,6 +119,10 @@ def plan(kind: str, clock: Clock, filters: Mapping[str, str | None]) -> ExportPl
     name = kind_name(kind)
     values = {k: v.strip() for k, v in filters.items() if v is not None and v.strip()}
     f.check_names(name, values)
+    for key, value in values.items():
+        if (problem := text_problem(value)) or len(value) > MAX_FILTER_CHARS:
+            reason = problem or f"is longer than {MAX_FILTER_CHARS} characters"
+            raise Invalid(f"{key} {reason}.", errors=[{"field": key, "message": reason}])
     built = _BUILDERS[name](clock, values)
     limit, offset = f.window(values)
     stmt = built.stmt
@@ -129,7 +138,12 @@ def _converters(plan: ExportPlan, clock: Clock) -> list[Converter | None]:
 
     def local(value: datetime) -> str:
         # Business time with its offset: unambiguous, and what the dashboard shows.
-        return value.astimezone(tz).isoformat()
+        try:
+            return value.astimezone(tz).isoformat()
+        except OverflowError:
+            # A stored time within hours of year 1 or 9999 (from before the input bounds):
+            # the same instant in UTC, rather than an export that stops at that row.
+            return value.astimezone(UTC).isoformat()
 
     def as_date(value: date) -> str:
         return value.isoformat()

@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.signals import candles as candle_store
-from lacak.signals.candles import Row, timeframe_ms
+from lacak.signals.candles import Row, candle_problem, timeframe_ms
 from lacak.signals.outcomes import Candles
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class ExchangeSource:
         self.retry_seconds = retry_seconds
         self._symbols: dict[str, str] | None = None
         self.fetched = 0  # candles fetched over HTTP in this run (tests, logs)
+        self.skipped = 0  # candles the exchange sent that cannot be real (non-finite, ...)
 
     async def _call(self, what: str, func: Callable[[], Any]) -> Any:
         for attempt in range(self.retries + 1):
@@ -95,6 +96,10 @@ class ExchangeSource:
                 # The still-forming candle is never used (nor cached).
                 if r[0] < until and r[0] + tf <= now:
                     o, h, lo, c, v = (float(x or 0) for x in r[1:6])
+                    if candle_problem(o, h, lo, c):
+                        # A broken candle from the feed would resolve signals on garbage.
+                        self.skipped += 1
+                        continue
                     rows.append((int(r[0]), o, h, lo, c, v))
             since = int(fresh[-1][0]) + tf
         self.fetched += len(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak import bounds
 from lacak.signals.candle_models import CachedCandle
 from lacak.signals.outcomes import Candles
 
@@ -71,6 +73,19 @@ def _parse_time(text: str, where: str) -> int:
     return to_ms(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
 
 
+def candle_problem(o: float, h: float, lo: float, c: float) -> str | None:
+    """Why a candle's prices cannot be real (non-finite, out of bounds, low above high)."""
+    for price in (o, h, lo, c):
+        if not (math.isfinite(price) and bounds.MIN_PRICE <= price <= bounds.MAX_PRICE):
+            return (
+                f"prices must be finite and between {bounds.MIN_PRICE:g} and "
+                f"{bounds.MAX_PRICE:g}, got {price!r}"
+            )
+    if lo > h:
+        return f"low {lo!r} is above high {h!r}"
+    return None
+
+
 def read_csv(path: Path, tf_ms: int) -> Candles:
     """Read `timestamp,open,high,low,close,volume` (ms UTC or ISO 8601, naive = UTC)."""
     rows: list[Row] = []
@@ -85,7 +100,12 @@ def read_csv(path: Path, tf_ms: int) -> Candles:
                 o, h, lo, c = (float(rec[k]) for k in ("open", "high", "low", "close"))
             except (TypeError, ValueError):
                 raise ValueError(f"{where}: prices must be numbers") from None
-            vol = float(rec.get("volume") or 0)
+            if problem := candle_problem(o, h, lo, c):
+                raise ValueError(f"{where}: {problem}")
+            try:
+                vol = float(rec.get("volume") or 0)
+            except ValueError:
+                raise ValueError(f"{where}: volume must be a number") from None
             rows.append((_parse_time(rec["timestamp"], where), o, h, lo, c, vol))
     return from_rows(rows, tf_ms)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from lacak.api.errors import Invalid
+from lacak.bounds import text_problem
 from lacak.clock import Clock
 from lacak.signals import validation as v
 from lacak.signals.models import RESULTS
@@ -73,6 +74,8 @@ def _str(obj: dict[str, Any], key: str, limit: int, *, optional: bool = False) -
         raise LineError(f"{key} must be a string, got {value!r}")
     if len(value) > limit:
         raise LineError(f"{key} is longer than {limit} characters")
+    if problem := text_problem(value):
+        raise LineError(f"{key} {problem}")
     return value
 
 
@@ -96,9 +99,14 @@ def _time(
     if not isinstance(value, str):
         raise LineError(f"{key} must be an ISO timestamp string, got {value!r}")
     try:
-        return clock.from_naive_local(datetime.fromisoformat(value))
+        moment = clock.from_naive_local(datetime.fromisoformat(value))
     except ValueError:
         raise LineError(f"{key} {value!r} is not an ISO timestamp") from None
+    except OverflowError:
+        raise LineError(f"{key} {value!r} is out of range") from None
+    if problem := v.time_problem(key, moment, clock.now()):
+        raise LineError(problem.rstrip("."))
+    return moment
 
 
 def parse_prompt(clock: Clock, obj: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +176,9 @@ def parse_signal(clock: Clock, obj: dict[str, Any]) -> dict[str, Any]:
             raise LineError("an ACTIVE signal cannot have a result")
     given_at = _time(clock, obj, "timestamp")
     closed_at = _time(clock, obj, "closed_at", optional=True)
+    pnl = _number(obj, "pnl_percent", optional=True)
+    if problem := v.pnl_problem("pnl_percent", pnl):
+        raise LineError(problem.rstrip("."))
     if given_at is not None and closed_at is not None and closed_at < given_at:
         raise LineError("closed_at is before timestamp")
     return {
@@ -184,7 +195,7 @@ def parse_signal(clock: Clock, obj: dict[str, Any]) -> dict[str, Any]:
         "sl": prices["sl"],
         "status": status,
         "result": result,
-        "pnl_percent": _number(obj, "pnl_percent", optional=True),
+        "pnl_percent": pnl,
         "closed_at": closed_at,
     }
 

@@ -96,3 +96,18 @@ class Signal(Base):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SignalDeletion(Base):
+    """A signal removed by hand: who removed it, when, why, and the row as it was."""
+
+    __tablename__ = "signal_deletions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    signal_id: Mapped[str] = mapped_column(String(96), index=True)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who asked ("api", "cli:<os user>", "dashboard"); a later step names users and keys.
+    deleted_by: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    # Every column of the deleted row, JSON-safe (times as ISO text, odd floats as text).
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)

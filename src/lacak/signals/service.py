@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -11,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak import bounds
 from lacak.api.errors import Conflict, Invalid, NotFound
 from lacak.clock import Clock
 from lacak.signals import validation as v
@@ -30,14 +30,19 @@ def new_signal_id(user_id: int | None, symbol: str, at: datetime, suffix: str | 
     return f"{owner}_{symbol}_{int(at.timestamp())}_{tail}"
 
 
-def _instant(clock: Clock, value: datetime | None) -> datetime:
+def _instant(clock: Clock, value: datetime | None, name: str) -> datetime:
     # Naive datetimes from clients follow the house rule for legacy data: business time.
     if value is None:
         return clock.now()
     try:
-        return clock.from_naive_local(value)
+        moment = clock.from_naive_local(value)
     except OverflowError:
-        raise Invalid(f"Time {value.isoformat()} is out of range.") from None
+        moment = None
+    problem = v.time_problem(name, moment, clock.now()) if moment else None
+    if moment is None or problem:
+        message = problem or f"{name} {value.isoformat()} is out of range."
+        raise Invalid(message, errors=[{"field": name, "message": message}])
+    return moment
 
 
 async def record_prompt(session: AsyncSession, clock: Clock, data: PromptIn) -> Prompt:
@@ -49,7 +54,7 @@ async def record_prompt(session: AsyncSession, clock: Clock, data: PromptIn) -> 
     if data.timeframe is not None and data.timeframe.strip():
         timeframe = v.clean_timeframe(data.timeframe) or data.timeframe.strip()
     prompt = Prompt(
-        created_at=_instant(clock, data.at),
+        created_at=_instant(clock, data.at, "at"),
         user_id=data.user_id,
         username=data.username,
         command=data.command.strip(),
@@ -91,7 +96,7 @@ async def create_signal(session: AsyncSession, clock: Clock, data: SignalIn) -> 
         tp3=data.tp3,
         sl=data.sl,
     )
-    given_at = _instant(clock, data.given_at)
+    given_at = _instant(clock, data.given_at, "given_at")
     signal_id = data.id or new_signal_id(data.user_id, symbol, given_at)
     if await session.get(Signal, signal_id) is not None:
         raise Conflict(f"A signal with id {signal_id!r} already exists.")
@@ -126,18 +131,39 @@ async def get_signal(session: AsyncSession, signal_id: str) -> Signal:
 
 
 def parse_bound(clock: Clock, raw: str, name: str, *, end: bool) -> datetime:
-    """ISO date (whole business day, inclusive) or ISO datetime (naive = business time)."""
-    text = raw.strip()
+    """ISO date (whole business day, inclusive) or ISO datetime (naive = business time).
+
+    Query windows are held to the same years as stored times (docs/limits.md), so a
+    bound like 0001-01-01 or 9999-12-31 is a clear 422 instead of an overflow.
+    """
+    # RFC 3339 allows a lower-case "t" and "z"; fromisoformat wants them upper-case.
+    text = raw.strip().upper()
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return clock.start_of_day(day + timedelta(days=1) if end else day)
-        return clock.from_naive_local(datetime.fromisoformat(text))
+            moment = clock.start_of_day(day)
+            if end:
+                moment = clock.start_of_day(day + timedelta(days=1))
+        else:
+            moment = clock.from_naive_local(datetime.fromisoformat(text))
     except ValueError:
         raise Invalid(
             f"{name} {raw!r} is not a date (YYYY-MM-DD) or an ISO datetime.",
             errors=[{"field": name, "message": "invalid date"}],
         ) from None
+    except OverflowError:
+        moment = None
+    # A day of slack either side, as for stored times: 2000-01-01 in a zone east of UTC
+    # starts on 1999-12-31 UTC and is still a date inside the window.
+    slack = bounds.FUTURE_SLACK
+    if moment is None or not bounds.EARLIEST_TIME - slack <= moment <= bounds.LATEST_TIME + slack:
+        message = (
+            f"{name} {raw!r} is outside the dates lacak keeps: use a date between "
+            f"{bounds.EARLIEST_DATE.isoformat()} and {bounds.LATEST_DATE.isoformat()}, "
+            "or leave it out for no bound."
+        )
+        raise Invalid(message, errors=[{"field": name, "message": message}])
+    return moment
 
 
 def _filtered(stmt: Select[Any], clock: Clock, f: SignalFilter) -> Select[Any]:
@@ -204,9 +230,10 @@ def _outcome_values(signal: Signal, clock: Clock, data: OutcomeIn) -> dict[str, 
     message = v.price_problem("exit_price", data.exit_price)
     if message:
         problems.add("exit_price", message)
-    if data.pnl_percent is not None and not math.isfinite(data.pnl_percent):
-        problems.add("pnl_percent", f"pnl_percent must be a finite number, got {data.pnl_percent}.")
-    closed_at = _instant(clock, data.closed_at)
+    pnl_message = v.pnl_problem("pnl_percent", data.pnl_percent)
+    if pnl_message:
+        problems.add("pnl_percent", pnl_message)
+    closed_at = _instant(clock, data.closed_at, "closed_at")
     if closed_at < signal.given_at:
         problems.add(
             "closed_at",
@@ -216,8 +243,12 @@ def _outcome_values(signal: Signal, clock: Clock, data: OutcomeIn) -> dict[str, 
     pnl = data.pnl_percent
     if pnl is None and data.exit_price is not None and not message:
         pnl = v.pnl_from_exit(signal.side, signal.entry, data.exit_price)
-        if not math.isfinite(pnl):
-            problems.add("exit_price", f"exit_price {data.exit_price:g} gives no finite PnL.")
+        if v.pnl_problem("pnl_percent", pnl):
+            problems.add(
+                "exit_price",
+                f"exit_price {data.exit_price:g} gives a PnL of {pnl:g} %, beyond "
+                f"±{bounds.MAX_PNL_PERCENT:g} %; check the price.",
+            )
     if pnl is None and result == "BREAKEVEN":
         pnl = 0.0
     if pnl is None and result in ("WIN", "LOSS"):

@@ -45,6 +45,7 @@ from lacak.signals.stats_sql import (
     filters,
     resolve_window,
     sum_if,
+    usable_pnl,
     window_out,
 )
 
@@ -84,7 +85,7 @@ async def _raw_figures(
     dialect = dialect_of(session)
     closed_where = closed_in(window, filter_conds)
     groups = await _grouped(session, closed_where, dialect)
-    ordered = select(epoch_seconds(S.closed_at, dialect), S.result, S.pnl_percent).where(
+    ordered = select(epoch_seconds(S.closed_at, dialect), S.result, usable_pnl()).where(
         closed_where
     )
     rows = (await session.execute(ordered.order_by(S.closed_at, S.result, S.pnl_percent))).all()
@@ -113,7 +114,8 @@ async def _grouped(
     session: AsyncSession, where: Any, dialect: str
 ) -> dict[tuple[str, str, str], Sums]:
     """One GROUP BY (symbol, timeframe, side) pass with every additive counter."""
-    result, pnl = S.result, func.coalesce(S.pnl_percent, 0.0)
+    result, usable = S.result, usable_pnl()
+    pnl = func.coalesce(usable, 0.0)
     realised = result != "CANCELLED"
     stmt = (
         select(
@@ -128,8 +130,8 @@ async def _grouped(
             count_if(result == "CANCELLED"),
             sum_if(result == "WIN", pnl),
             sum_if(result == "LOSS", pnl),
-            sum_if(realised & (S.pnl_percent > 0), S.pnl_percent),
-            sum_if(realised & (S.pnl_percent < 0), S.pnl_percent),
+            sum_if(realised & (pnl > 0), pnl),
+            sum_if(realised & (pnl < 0), pnl),
             func.sum(close_ms(S.given_at, S.closed_at, dialect)).filter(realised),
         )
         .where(where)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak import bounds
 from lacak.clock import Clock
 from lacak.signals import stats_compute as calc
 from lacak.signals.stats_cube import DIMS, Batch, cells
@@ -35,6 +36,8 @@ from lacak.signals.stats_sql import (
     count_open,
     dialect_of,
     epoch_seconds,
+    stored_in_bounds,
+    usable_pnl,
 )
 
 # More pending marks than this (a bulk import or restore): rebuilding is cheaper.
@@ -71,26 +74,36 @@ async def refresh(session: AsyncSession, clock: Clock) -> None:
         await rebuild(session, clock)
         return
     claimed = await session.execute(delete(stats_dirty).returning(stats_dirty.c.closed_at))
-    await _recompute(session, clock, {clock.to_local(t).date() for t in claimed.scalars()})
+    # A mark outside the accepted years (a row from before the bounds) has no cell to fix.
+    await _recompute(
+        session,
+        clock,
+        {clock.to_local(t).date() for t in claimed.scalars() if bounds.in_time_window(t)},
+    )
 
 
 async def rebuild(session: AsyncSession, clock: Clock) -> None:
     """Recompute every date from the raw rows and record the timezone it was built for."""
     await session.execute(delete(stats_dirty))
     await session.execute(delete(stats_days))
-    bounds = (
-        await session.execute(
-            select(func.min(S.closed_at), func.max(S.closed_at)).where(
-                S.closed_at.is_not(None), S.result.is_not(None)
-            )
-        )
+    closed = [S.closed_at.is_not(None), S.result.is_not(None), *stored_in_bounds(S.closed_at)]
+    span = (
+        await session.execute(select(func.min(S.closed_at), func.max(S.closed_at)).where(*closed))
     ).one()
-    if bounds[0] is not None:
-        first, last = clock.to_local(bounds[0]).date(), clock.to_local(bounds[1]).date()
+    if span[0] is not None:
+        first, last = clock.to_local(span[0]).date(), clock.to_local(span[1]).date()
         while first <= last:
             chunk_last = min(last, first + timedelta(days=REBUILD_CHUNK_DAYS - 1))
             await _compute_days(session, clock, first, chunk_last)
-            first = chunk_last + timedelta(days=1)
+            # Jump over stretches with no closes (years apart) instead of walking them.
+            following = await session.scalar(
+                select(func.min(S.closed_at)).where(
+                    *closed, S.closed_at >= clock.start_of_day(chunk_last + timedelta(days=1))
+                )
+            )
+            if following is None:
+                break
+            first = clock.to_local(following).date()
     values = {"timezone": str(clock.tz), "built_at": clock.now()}
     done = await session.execute(update(stats_meta).where(stats_meta.c.id == 1).values(values))
     if not getattr(done, "rowcount", 0):
@@ -136,7 +149,7 @@ async def _read_closes(
         select(
             epoch_seconds(S.closed_at, dialect),
             S.result,
-            S.pnl_percent,
+            usable_pnl(),
             S.symbol,
             S.timeframe,
             S.side,

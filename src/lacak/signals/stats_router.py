@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import WithJsonSchema
 
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
+from lacak.api.params import (
+    DATE_PATTERN,
+    NO_NUL,
+    PY_WHITESPACE,
+    SchemaExtra,
+    enum_schema,
+    or_blank,
+)
 from lacak.signals import stats
+from lacak.signals.models import SIDES, TIMEFRAMES
+from lacak.signals.schemas import SYMBOL_CORE
 from lacak.signals.stats_schemas import (
     PromptStats,
     PromptStatsQuery,
@@ -19,13 +30,21 @@ from lacak.signals.stats_schemas import (
 
 router = APIRouter(tags=["statistics"])
 
-_PROBLEM: dict[int | str, dict[str, Any]] = {422: {"content": {"application/problem+json": {}}}}
-Days = Annotated[int | None, Query(description="Last N×24 h up to now; omit for all time.")]
-DateFrom = Annotated[date | None, Query(description="First business date (inclusive).")]
-DateTo = Annotated[date | None, Query(description="Last business date (inclusive).")]
+Days = Annotated[
+    int | None, Query(ge=1, le=36600, description="Last N×24 h up to now; omit for all time.")
+]
+# Business dates in 2000..2099; `days` and a date range exclude each other (docs/api.md).
+Day = Annotated[date, SchemaExtra(pattern=DATE_PATTERN)]
+DateFrom = Annotated[Day | None, Query(description="First business date (inclusive).")]
+DateTo = Annotated[Day | None, Query(description="Last business date (inclusive).")]
+# Filters: an empty value means no filter, as the dashboard's forms send it.
+Symbol = Annotated[str, SchemaExtra(pattern=f"^(?:[{PY_WHITESPACE}]*|{SYMBOL_CORE})$")]
+Timeframe = Annotated[str, WithJsonSchema(or_blank(enum_schema(TIMEFRAMES)))]
+Side = Annotated[str, WithJsonSchema(or_blank(enum_schema(SIDES)))]
+Source = Annotated[str, SchemaExtra(pattern=NO_NUL)]
 
 
-@router.get("/signals/stats", response_model=SignalStats, responses=_PROBLEM)
+@router.get("/signals/stats", response_model=SignalStats)
 async def get_signal_stats(
     session: SessionDep,
     clock: ClockDep,
@@ -33,11 +52,11 @@ async def get_signal_stats(
     days: Days = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    symbol: str | None = None,
-    timeframe: str | None = None,
-    side: str | None = None,
-    user_id: int | None = None,
-    source: str | None = None,
+    symbol: Annotated[Symbol | None, Query(max_length=64)] = None,
+    timeframe: Annotated[Timeframe | None, Query(max_length=16)] = None,
+    side: Annotated[Side | None, Query(max_length=16)] = None,
+    user_id: Annotated[int | None, Query(ge=-(2**63), le=2**63 - 1)] = None,
+    source: Annotated[Source | None, Query(max_length=64)] = None,
 ) -> SignalStats:
     """Winrate, PnL and risk figures of closed signals (definitions: docs/statistics.md)."""
     query = parse_query(
@@ -55,14 +74,16 @@ async def get_signal_stats(
     return await stats.signal_stats(session, clock, query)
 
 
-@router.get("/prompts/stats", response_model=PromptStats, responses=_PROBLEM)
+@router.get("/prompts/stats", response_model=PromptStats)
 async def get_prompt_stats(
     session: SessionDep,
     clock: ClockDep,
     days: Days = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    top: Annotated[int, Query(description="How many top commands/symbols to list.")] = 10,
+    top: Annotated[
+        int, Query(ge=1, le=100, description="How many top commands/symbols to list.")
+    ] = 10,
 ) -> PromptStats:
     """User activity from the prompt log: prompts, unique users, per-day average, top lists."""
     query = parse_query(PromptStatsQuery, days=days, date_from=date_from, date_to=date_to, top=top)

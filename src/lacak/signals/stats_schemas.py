@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from lacak.api.errors import Invalid
+from lacak.bounds import BoundedDate, text_problem
 from lacak.signals.models import SIDES
 from lacak.signals.validation import clean_symbol, clean_timeframe, timeframe_sentence
 
@@ -25,8 +26,8 @@ class _Window(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     days: int | None = Field(None, ge=1, le=36600, description="Last N×24 h up to now.")
-    date_from: date | None = Field(None, description="First business date (inclusive).")
-    date_to: date | None = Field(None, description="Last business date (inclusive).")
+    date_from: BoundedDate | None = Field(None, description="First business date (inclusive).")
+    date_to: BoundedDate | None = Field(None, description="Last business date (inclusive).")
 
     @model_validator(mode="after")
     def _one_kind_of_window(self) -> _Window:
@@ -46,9 +47,17 @@ class StatsQuery(_Window):
     symbol: str | None = None
     timeframe: str | None = None
     side: str | None = None
-    user_id: int | None = None
+    user_id: int | None = Field(None, ge=-(2**63), le=2**63 - 1)
     source: str | None = None
     min_sample: int = Field(5, ge=1, description="Decided signals a symbol needs to be ranked.")
+
+    @field_validator("symbol", "timeframe", "side", "source", mode="before")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        # A NUL reaches the SQL filter otherwise, which PostgreSQL cannot even compare.
+        if isinstance(value, str) and (problem := text_problem(value)):
+            raise ValueError(problem)
+        return value
 
     @field_validator("symbol")
     @classmethod

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak import bounds
 from lacak.clock import Clock
 from lacak.signals.models import Signal
 from lacak.signals.stats_schemas import StatsQuery, WindowOut, _Window
@@ -134,10 +135,34 @@ def sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
     return func.sum(case((condition, value), else_=literal(0.0, Float)))
 
 
+# Rows stored before the input bounds (docs/limits.md) may hold times near year 1 or 9999
+# and PnL like 1e308: the statistics leave such times out and read such PnL as unknown (0),
+# so one bad row can neither overflow a sum nor stretch a per-day series over millennia.
+_EARLIEST = bounds.EARLIEST_TIME - bounds.FUTURE_SLACK
+
+
+def stored_in_bounds(column: Any) -> list[ColumnElement[bool]]:
+    """Conditions keeping a stored instant inside the years lacak accepts."""
+    return [column >= _EARLIEST, column < bounds.LATEST_TIME]
+
+
+def usable_pnl() -> ColumnElement[Any]:
+    """`pnl_percent` when finite and within ±10,000 %, else NULL (NaN/inf fail BETWEEN)."""
+    limit = bounds.MAX_PNL_PERCENT
+    return case((S.pnl_percent.between(-limit, limit), S.pnl_percent), else_=None)
+
+
 def closed_in(window: Window, conds: list[ColumnElement[bool]]) -> ColumnElement[bool]:
     """Closed signals (result and close time set) closing inside the window, filtered."""
     return all_of(
-        [S.closed_at.is_not(None), S.result.is_not(None), *window.between(S.closed_at), *conds]
+        [
+            S.closed_at.is_not(None),
+            S.result.is_not(None),
+            *stored_in_bounds(S.closed_at),
+            *stored_in_bounds(S.given_at),
+            *window.between(S.closed_at),
+            *conds,
+        ]
     )
 
 

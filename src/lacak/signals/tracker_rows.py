@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from lacak.bounds import storable_text
 from lacak.signals import validation as v
 
 log = logging.getLogger("lacak.tracker")
@@ -27,14 +28,23 @@ def _cut(value: Any, size: int) -> str | None:
     if isinstance(value, (list, tuple)):
         value = " ".join(str(part) for part in value)
     text = value if isinstance(value, str) else str(value)
-    return text[:size]
+    return storable_text(text[:size])
+
+
+def _clean(value: str | None) -> str | None:
+    # A bot user's name or command is worth keeping: clean one odd character rather than
+    # drop the event (the API, which can answer, refuses such text instead). Fast path:
+    # the usual ASCII text without NUL costs one scan and no copy.
+    if value is None or (value.isascii() and "\x00" not in value):
+        return value
+    return storable_text(value)
 
 
 def prompt_symbol(value: Any) -> str | None:
     """Normalised like the service does (`btc/usdt` -> `BTCUSDT`, `btc` -> `BTC`)."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = storable_text(str(value).strip())
     return (v.clean_symbol(text) or text[:32]) or None
 
 
@@ -42,7 +52,7 @@ def prompt_timeframe(value: Any) -> str | None:
     """`1H` -> `1h` for known timeframes; anything else is kept as typed (cut to fit)."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = storable_text(str(value).strip())
     return (v.clean_timeframe(text) or text[:8]) or None
 
 
@@ -94,14 +104,14 @@ class PromptRows:
         return (
             self._stamp(ts),
             user_id if type(user_id) is int else int(user_id),
-            username if username is None or (type(username) is str and len(username) <= 255)
+            _clean(username) if username is None or (type(username) is str and len(username) <= 255)
             else _cut(username, 255),
-            command if type(command) is str and 0 < len(command) <= 64
+            _clean(command) if type(command) is str and 0 < len(command) <= 64
             else (_cut(command, 64) or ""),
             self._symbol(symbol),
             self._timeframe(timeframe),
             chat_id if chat_id is None or type(chat_id) is int else int(chat_id),
-            args if args is None or (type(args) is str and len(args) <= 10_000)
+            _clean(args) if args is None or (type(args) is str and len(args) <= 10_000)
             else _cut(args, 10_000),
         )  # fmt: skip
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Any
 
 from lacak.api.errors import Invalid
+from lacak.bounds import text_problem
 from lacak.signals import service
 from lacak.signals import validation as v
 from lacak.signals.models import RESULTS
@@ -15,7 +15,19 @@ from lacak.signals.models import RESULTS
 def _aware(value: datetime, name: str) -> datetime:
     if value.tzinfo is None:
         raise Invalid(f"{name} must be timezone-aware (got naive {value.isoformat()}).")
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        raise Invalid(f"{name} {value.isoformat()} is out of range.") from None
+    if problem := v.time_problem(name, moment, datetime.now(UTC)):
+        raise Invalid(problem)
+    return moment
+
+
+def _text(value: str | None, name: str) -> str | None:
+    if value is not None and (problem := text_problem(str(value))):
+        raise Invalid(f"{name} {problem}.")
+    return value
 
 
 def build_signal(
@@ -49,6 +61,8 @@ def build_signal(
         sl=f_sl,
     )
     at = _aware(given_at, "given_at")
+    _text(source, "source")
+    _text(signal_id, "signal_id")
     uid = int(user_id) if user_id is not None else None
     now = datetime.now(UTC)
     return {
@@ -91,13 +105,17 @@ def build_outcome(
     if clean not in RESULTS:
         raise Invalid(v.result_sentence(str(result)))
     pnl = float(pnl_percent) if pnl_percent is not None else None
-    if pnl is not None and not math.isfinite(pnl):
-        raise Invalid(f"pnl_percent must be a finite number, got {pnl}.")
+    if problem := v.pnl_problem("pnl_percent", pnl):
+        raise Invalid(problem)
+    price = float(exit_price) if exit_price is not None else None
+    if problem := v.price_problem("exit_price", price):
+        raise Invalid(problem)
+    _text(note, "note")
     return {
         "signal_id": str(signal_id),
         "result": clean,
         "pnl_percent": pnl,
-        "exit_price": float(exit_price) if exit_price is not None else None,
+        "exit_price": price,
         "closed_at": _aware(closed_at, "closed_at"),
         "note": note,
         "force": force,

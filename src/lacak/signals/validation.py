@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from lacak import bounds
 from lacak.api.errors import Invalid
 from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
 
@@ -76,14 +78,43 @@ def result_sentence(raw: str) -> str:
 
 
 def price_problem(name: str, value: float | None) -> str | None:
-    """Why a price is unusable (not finite, not positive), or None when it is fine."""
+    """Why a price is unusable (not finite, not positive, out of range), or None."""
     if value is None:
         return None
     if not math.isfinite(value):
         return f"{name} must be a finite number, got {value}."
     if value <= 0:
         return f"{name} must be greater than 0, got {value:g}."
+    if not bounds.MIN_PRICE <= value <= bounds.MAX_PRICE:
+        return (
+            f"{name} must be between {bounds.MIN_PRICE:g} and {bounds.MAX_PRICE:g}, got {value:g}."
+        )
     return None
+
+
+def pnl_problem(name: str, value: float | None) -> str | None:
+    """Why a PnL percentage is unusable (not finite, beyond ±10,000 %), or None."""
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        return f"{name} must be a finite number, got {value}."
+    if abs(value) > bounds.MAX_PNL_PERCENT:
+        return (
+            f"{name} must be between -{bounds.MAX_PNL_PERCENT:g} and "
+            f"{bounds.MAX_PNL_PERCENT:g} percent, got {value:g}."
+        )
+    return None
+
+
+def time_problem(name: str, moment: datetime, now: datetime) -> str | None:
+    """Why an instant is unusable (before 2000, after 2100, over a day ahead of now), or None."""
+    if not bounds.in_time_window(moment):
+        return (
+            f"{name} must be between {bounds.EARLIEST_DATE.isoformat()} and "
+            f"{bounds.LATEST_DATE.isoformat()}, got {moment.isoformat()}."
+        )
+    future = bounds.future_problem(moment, now)
+    return f"{name} {future}." if future else None
 
 
 def level_problems(
