@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
@@ -13,6 +11,7 @@ from lacak.signals import stats as signals_stats
 from lacak.signals.models import TIMEFRAMES
 from lacak.signals.schemas import SignalFilter
 from lacak.signals.stats_schemas import StatsQuery
+from lacak.web import params
 from lacak.web import session as web_session
 from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
@@ -30,32 +29,26 @@ def _short(symbol: str) -> str:
     return symbol
 
 
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @router.get("/signals")
 async def signals_page(request: Request, session: SessionDep, clock: ClockDep) -> Response:
     """Filterable statistics and the signals behind them."""
     if not web_session.is_logged_in(request):
         return to_login(request)
     q = request.query_params
-    filters = {k: q.get(k) or None for k in ("symbol", "timeframe", "side", "source")}
-    date_from, date_to = _date(q.get("from")), _date(q.get("to"))
-    days = int(q["days"]) if q.get("days", "").isdigit() and not (date_from or date_to) else None
-    if days is None and not (date_from or date_to) and "days" not in q:
-        days = 30
-    error = None
+    filters = {k: params.text(q, k, limit=64) for k in ("symbol", "timeframe", "side", "source")}
+    window = params.period(q, max_days=36600)
+    date_from, date_to, days = window.date_from, window.date_to, window.days
+    if "days" in q and not q["days"].strip() and not (date_from or date_to):
+        days = None  # the form sent an empty "days": all time
+    errors = [window.error] if window.error else []
     try:
         query = StatsQuery(days=days, date_from=date_from, date_to=date_to, **filters)
     except ValidationError as exc:
-        error = "; ".join(str(e["msg"]) for e in exc.errors())
-        query = StatsQuery(days=days)
+        errors += [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+        query = StatsQuery(days=days, date_from=date_from, date_to=date_to)
+    error = "; ".join(errors) or None
     stats = await signals_stats.signal_stats(session, clock, query)
-    offset = max(int(q.get("offset", "0") or 0) if q.get("offset", "0").isdigit() else 0, 0)
+    offset = params.offset(q)
     table_filter = SignalFilter(
         symbol=query.symbol, timeframe=query.timeframe, side=query.side, source=query.source,
         given_from=date_from.isoformat() if date_from else None,

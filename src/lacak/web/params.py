@@ -8,6 +8,9 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from lacak import bounds
+from lacak.api.pagination import MAX_OFFSET
+
 
 @dataclass(frozen=True)
 class Period:
@@ -23,9 +26,23 @@ def _date(raw: str | None) -> tuple[date | None, str | None]:
     if not raw:
         return None, None
     try:
-        return date.fromisoformat(raw), None
+        day = date.fromisoformat(raw)
     except ValueError:
-        return None, f"{raw!r} is not a date (YYYY-MM-DD)"
+        return None, f"{raw[:40]!r} is not a date (YYYY-MM-DD)"
+    if not bounds.EARLIEST_DATE <= day < bounds.LATEST_DATE:
+        return None, (
+            f"{day.isoformat()} is outside the dates lacak keeps "
+            f"({bounds.EARLIEST_DATE.isoformat()} to {bounds.LATEST_DATE.isoformat()})"
+        )
+    return day, None
+
+
+def whole_number(raw: str | None, low: int, high: int) -> int | None:
+    """An ASCII whole number within [low, high], else None (`²` and `1e9` included)."""
+    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
 
 
 def period(q: QueryParams, default_days: int = 30, max_days: int = 3650) -> Period:
@@ -41,22 +58,22 @@ def period(q: QueryParams, default_days: int = 30, max_days: int = 3650) -> Peri
     raw = q.get("days", "")
     days = default_days
     if raw:
-        if raw.isdigit() and 1 <= int(raw) <= max_days:
-            days = int(raw)
+        chosen = whole_number(raw, 1, max_days)
+        if chosen is not None:
+            days = chosen
         else:
-            errors.append(f"days must be a whole number from 1 to {max_days}, not {raw!r}")
+            errors.append(f"days must be a whole number from 1 to {max_days}, not {raw[:40]!r}")
     return Period(days, None, None, "; ".join(errors) or None)
 
 
 def offset(q: QueryParams, name: str = "offset") -> int:
-    """A non-negative row offset (bad values read as 0)."""
-    raw = q.get(name, "")
-    return int(raw) if raw.isdigit() else 0
+    """A row offset within 0..MAX_OFFSET (bad values read as 0)."""
+    return whole_number(q.get(name), 0, MAX_OFFSET) or 0
 
 
 def text(q: QueryParams, name: str, limit: int = 100) -> str | None:
-    """A trimmed free-text parameter, or None when empty."""
-    value = (q.get(name) or "").strip()[:limit]
+    """A trimmed free-text parameter without NUL or lone surrogates, or None when empty."""
+    value = bounds.storable_text((q.get(name) or "").strip()[:limit]).strip()
     return value or None
 
 
