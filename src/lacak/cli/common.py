@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from lacak.clock import Clock
 from lacak.config import Settings, get_settings
@@ -57,5 +58,7 @@ def print_json(document: Any) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error in plain words on stderr and exit."""
-    err_console.print(f"[bold red]error:[/] {message}")
+    # escape: a path or a value in brackets is text, not Rich markup; soft_wrap keeps the
+    # sentence whole for copying and grepping.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)

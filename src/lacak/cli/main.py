@@ -6,7 +6,8 @@ import logging
 
 import typer
 
-from lacak.cli import common
+from lacak import logredact
+from lacak.cli import common, errors
 from lacak.cli.core import db_app, register_core
 from lacak.modules import optional_import
 
@@ -27,6 +28,8 @@ GROUPS = (
     ("lacak.cli.backup", "backup"),
     ("lacak.cli.jobs", "jobs"),
     ("lacak.cli.export", "export"),
+    ("lacak.cli.messages", "messages"),
+    ("lacak.cli.security", "security"),
 )
 
 for module_name, group in GROUPS:
@@ -36,14 +39,27 @@ for module_name, group in GROUPS:
 
 
 @app.callback()
-def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging")) -> None:
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging"),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the full trace when a command fails (any position)."
+    ),
+) -> None:
     """lacak command line."""
+    # `--debug` is taken out of the arguments by `errors.run` before parsing; it is declared
+    # here so `lacak --help` shows it.
     cfg = common.settings()
     logging.basicConfig(
         level=logging.DEBUG if verbose else getattr(logging, cfg.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logredact.install()  # no token or full phone number in any log line (httpx logs URLs)
+
+
+def main() -> None:
+    """The `lacak` console script: the app, with failures as one sentence (--debug: trace)."""
+    errors.run(app)
 
 
 if __name__ == "__main__":
-    app()
+    main()

@@ -6,7 +6,7 @@ from datetime import date
 
 import typer
 
-from lacak import migrate
+from lacak import bounds, migrate
 from lacak.cli import common
 from lacak.clock import Clock
 from lacak.config import Settings
@@ -31,6 +31,11 @@ def run_cmd(
         as_of = date.fromisoformat(day) if day else None
     except ValueError:
         common.fail(f"--date {day!r} is not a date; use YYYY-MM-DD.")
+    if as_of is not None and not bounds.EARLIEST_DATE <= as_of < bounds.LATEST_DATE:
+        common.fail(
+            f"--date {day} is outside the dates lacak keeps; use one between "
+            f"{bounds.EARLIEST_DATE.isoformat()} and {bounds.LATEST_DATE.isoformat()}."
+        )
     migrate.upgrade(cfg.effective_database_url)
     clock = common.clock(cfg)
     summary = common.run(_run(clock, as_of, dry_run))
