@@ -54,6 +54,8 @@ async def test_never_reached_gives_the_reason(
     await pair(session, "D 10 LATER", due=TODAY + timedelta(days=10))
     old = await pair(session, "D 11 OLDSENT", due=due)
     await reminder(session, old, wib(TODAY - timedelta(days=50)), "sent")
+    doubt = await pair(session, "D 12 DOUBT", due=due)
+    await reminder(session, doubt, wib(TODAY - timedelta(days=1)), "in_doubt")
     found = await alerts.never_reached(session, settings, clock)
     reasons = {a.plate: a.reason for a in found}
     assert reasons == {
@@ -63,6 +65,7 @@ async def test_never_reached_gives_the_reason(
         "D 2 FA": "failed: invalid number",
         "D 3 OP": "opted_out",
         "D 4 IP": "invalid_phone",
+        "D 12 DOUBT": "in_doubt",
     }
     assert found[0].plate == "D 8 OD"  # most overdue first
     failed_alert = next(a for a in found if a.plate == "D 2 FA")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,6 +16,7 @@ from lacak.workshop.models import Customer, Vehicle
 from tests.conftest import SHARED_DATA
 
 SAMPLE = SHARED_DATA / "workshop-customers.csv"
+TODAY = date(2026, 11, 20)  # the business day of tests.conftest.FIXED_NOW
 
 
 async def test_sample_import_is_idempotent(db: Database, tmp_path: Path) -> None:
@@ -22,7 +24,7 @@ async def test_sample_import_is_idempotent(db: Database, tmp_path: Path) -> None
     shutil.copy(SAMPLE, path)
     expected = json.loads((SHARED_DATA / "workshop-customers.expected.json").read_text())
     async with session_scope(db) as session:
-        first = await import_file(session, path, 180)
+        first = await import_file(session, path, 180, today=TODAY)
     assert first.errors == []
     assert first.vehicles.created == len(expected["vehicles"])
     async with session_scope(db) as session:
@@ -33,7 +35,7 @@ async def test_sample_import_is_idempotent(db: Database, tmp_path: Path) -> None
     customers = len(set(phones.values()))
     assert first.customers.created == customers
     async with session_scope(db) as session:
-        again = await import_file(session, path, 180)
+        again = await import_file(session, path, 180, today=TODAY)
     assert (again.customers.created, again.customers.updated) == (0, 0)
     assert (again.vehicles.created, again.vehicles.updated) == (0, 0)
     assert again.customers.unchanged == customers
@@ -53,13 +55,14 @@ async def test_bad_rows_reported_rest_imported(db: Database, tmp_path: Path) -> 
         encoding="utf-8",
     )
     async with session_scope(db) as session:
-        result = await import_file(session, path, 180)
-    rows = {n: why for n, why in result.errors}
+        result = await import_file(session, path, 180, today=TODAY)
+    rows = {e.row: e for e in result.errors}
     assert sorted(rows) == [3, 4, 5, 6]
-    assert "Indonesian" in rows[3]
-    assert "no_pol" in rows[4]
-    assert "year" in rows[5]
-    assert "next_visit_date" in rows[6]
+    assert "Indonesian" in rows[3].reason and rows[3].column == "hp"
+    assert "no_pol" in rows[4].reason and rows[4].column == "no_pol"
+    assert rows[5].column == "tahun" and "year" in rows[5].reason
+    assert rows[6].column == "next_visit_date" and "not a date" in rows[6].reason
+    assert result.imported == 2 and result.rows == 6
     async with session_scope(db) as session:
         plates = set((await session.scalars(select(Vehicle.no_pol))).all())
         fani = await session.scalar(select(Vehicle).where(Vehicle.no_pol == "B 5 XY"))
@@ -76,12 +79,12 @@ async def test_xlsx_english_columns_and_update(db: Database, tmp_path: Path) -> 
     sheet.append(["Budi", "+62 812 3456 7890", "B 1 XY", "Toyota", 2020, "2026-12-01"])
     book.save(path)
     async with session_scope(db) as session:
-        first = await import_file(session, path, 180)
+        first = await import_file(session, path, 180, today=TODAY)
     assert first.errors == [] and first.vehicles.created == 1
     sheet.append(["Budi", "081234567890", "B 1 XY", "Honda", 2020, "2026-12-01"])
     book.save(path)
     async with session_scope(db) as session:
-        second = await import_file(session, path, 180)
+        second = await import_file(session, path, 180, today=TODAY)
     assert second.vehicles.updated == 1
     async with session_scope(db) as session:
         brand = await session.scalar(select(Vehicle.brand))

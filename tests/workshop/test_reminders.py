@@ -25,7 +25,7 @@ async def _load_sample(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     shutil.copy(SHARED_DATA / "workshop-customers.csv", path)
     async with session_scope(db) as session:
-        await import_file(session, path, 180)
+        await import_file(session, path, 180, today=MORNING.today())
 
 
 async def _messages(db: Database) -> int:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from lacak import migrate
 from lacak.cli import common
 from lacak.db import session_scope
-from lacak.workshop.importer import ImportResult, import_file
+from lacak.workshop.importer import ImportResult, RowProblem, import_file
 
 app = typer.Typer(help="Workshop customers and vehicles.", no_args_is_help=True)
 
@@ -24,8 +25,8 @@ def import_cmd(
     migrate.upgrade(cfg.effective_database_url)
     try:
         result = common.run(_import(file, cfg.service_interval_days))
-    except ValueError as exc:
-        common.fail(f"{file}: {exc}")
+    except (ValueError, OSError) as exc:  # a header it cannot import, an unreadable file
+        common.fail(f"{escape(str(file))}: {escape(str(exc))}")
     if json_out:
         common.print_json(result.as_dict())
     else:
@@ -37,17 +38,32 @@ def import_cmd(
 
 async def _import(file: Path, interval: int) -> ImportResult:
     cfg = common.settings()
+    today = common.clock(cfg).today()
     async with common.database(cfg) as db, session_scope(db) as session:
-        return await import_file(session, file, interval)
+        return await import_file(session, file, interval, today=today)
+
+
+def where(problem: RowProblem) -> str:
+    """`row 5`, `row 5 (line 7)` or `row 5, column hp`: where a rejected row is."""
+    text = f"row {problem.row}"
+    if problem.line is not None and problem.line != problem.row:
+        text += f" (line {problem.line})"
+    if problem.column:
+        text += f", column {problem.column}"
+    return text
 
 
 def _print(file: Path, result: ImportResult) -> None:
     out = common.console
-    out.print(f"[bold]{file.name}[/]: {result.rows} rows")
+    # Names, cells and reasons come from the file: escaped, so "[" is text, not markup.
+    out.print(
+        f"[bold]{escape(file.name)}[/]: {result.rows} rows, {result.imported} imported, "
+        f"{len(result.errors)} rejected"
+    )
     for label, counts in (("customers", result.customers), ("vehicles", result.vehicles)):
         out.print(
             f"  {label}: {counts.created} created, {counts.updated} updated, "
             f"{counts.unchanged} unchanged"
         )
-    for number, reason in result.errors:
-        out.print(f"  [red]row {number}[/]: {reason}")
+    for problem in result.errors:
+        out.print(f"  [red]{escape(where(problem))}[/]: {escape(problem.reason)}")

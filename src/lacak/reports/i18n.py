@@ -64,6 +64,10 @@ TEXT: dict[str, dict[str, str]] = {
     "alert_too_many": {"id": "{n}× dalam {days} hari", "en": "{n}× in {days} days"},
     "alert_not_sent": {"id": "jatuh tempo, belum diingatkan", "en": "due, never reminded"},
     "alert_failed": {"id": "jatuh tempo, pengingat gagal", "en": "due, reminder failed"},
+    "alert_in_doubt": {
+        "id": "jatuh tempo, pengingat mungkin terkirim (belum pasti)",
+        "en": "due, reminder may have arrived (not certain)",
+    },
     "alert_opted_out": {
         "id": "jatuh tempo, pelanggan berhenti berlangganan",
         "en": "due, customer opted out",

@@ -21,6 +21,8 @@ from lacak.workshop.phones import is_valid_phone
 REMINDER = "reminder"
 REACHED = ("sent", "delivered", "read")
 PENDING = ("queued", "sending")
+# The request may have reached the customer; a person must check (docs/messaging.md).
+IN_DOUBT = "in_doubt"
 # Messages can sit in the queue (quiet hours, retries) before they are sent; look this much
 # further back on the indexed created_at so a late send is still counted.
 _QUEUE_SLACK = timedelta(days=7)
@@ -42,8 +44,9 @@ class Alert(BaseModel):
     due_date: date | None = None
     # too_many: the M of "more than N in M days".
     window_days: int | None = None
-    # too_many: "more than N in M days"; never_reached: not_sent, failed, opted_out,
-    # invalid_phone (with the provider's error after "failed: " when known).
+    # too_many: "more than N in M days"; never_reached: not_sent, failed (with the
+    # provider's error after "failed: " when known), opted_out, invalid_phone, in_doubt
+    # (sent, but whether it arrived is unknown).
     reason: str
 
 
@@ -125,7 +128,9 @@ async def _history(
             .order_by(Message.created_at)
         )
         for vid, status, at, error in rows:
-            if vid is not None and (at is None or at >= since or status in PENDING):
+            if vid is not None and (
+                at is None or at >= since or status in PENDING or status == IN_DOUBT
+            ):
                 found.setdefault(vid, []).append((status, at, error))
     return found
 
@@ -136,6 +141,8 @@ def _reason(
     # None = reached (or a reminder is on its way): nothing to alert about.
     if any(status in REACHED or status in PENDING for status, _, _ in history):
         return None
+    if any(status == IN_DOUBT for status, _, _ in history):
+        return "in_doubt"
     if opted_out:
         return "opted_out"
     if not is_valid_phone(phone):

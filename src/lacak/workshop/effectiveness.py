@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak.bounds import in_time_window
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.messaging.models import Message
@@ -166,16 +167,19 @@ async def effectiveness(
         .execution_options(yield_per=5000)
     )
     batch: dict[uuid.UUID, list[date]] = {}
-    tz = clock.tz
     # Whole partitions, not row by row: each async step costs a greenlet switch.
     async for part in stream.partitions(5000):
         for vid, sent_at in part:
             if vid is None or sent_at is None:  # excluded by the query; keeps types honest
                 continue
+            # A send stored from before the bounds (year 9999, say) is no episode: its
+            # window would leave the calendar, and it says nothing about real customers.
+            if not in_time_window(sent_at):
+                continue
             if vid not in batch and len(batch) >= _VEHICLE_BATCH:
                 tally(batch, await _visits(session, list(batch), since - timedelta(days=window)))
                 batch = {}
-            batch.setdefault(vid, []).append(sent_at.astimezone(tz).date())
+            batch.setdefault(vid, []).append(clock.to_local(sent_at).date())
     if batch:
         tally(batch, await _visits(session, list(batch), since - timedelta(days=window)))
     return Effectiveness(

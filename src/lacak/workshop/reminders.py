@@ -16,12 +16,14 @@ from lacak.config import Settings
 from lacak.messaging import service as messaging_service
 from lacak.messaging.models import Message
 from lacak.messaging.schemas import EnqueueItem, TemplateRef
+from lacak.workshop import limits
 from lacak.workshop.models import Customer, Vehicle
 from lacak.workshop.phones import mask_phone
 from lacak.workshop.templates import ReminderContext, ReminderRenderer, language
 
 SKIP_REASONS = ("opted_out", "invalid_phone", "already_reminded_today", "inactive")
-_MOBILE = re.compile(r"^628\d{7,11}$")
+# ASCII digits only: `\d` alone also matches Arabic-Indic digits, which no provider accepts.
+_MOBILE = re.compile(r"^628\d{7,11}$", re.ASCII)
 _KEY_CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 
@@ -171,9 +173,17 @@ async def run_reminders(
         elif not _MOBILE.match(phone or ""):
             summary.skipped["invalid_phone"] += 1
         else:
-            ctx = ReminderContext(name=name, no_pol=plate, model=model, brand=brand, due_date=visit)
+            # Stored text may predate the input bounds (a NUL, a 5,000-character name): the
+            # message gets a cleaned copy, so one odd row neither breaks the run nor the send.
+            ctx = ReminderContext(
+                name=limits.printable(name, limits.MAX_NAME),
+                no_pol=limits.printable(plate, limits.MAX_PLATE),
+                model=limits.printable(model, limits.MAX_LABEL) or None,
+                brand=limits.printable(brand, limits.MAX_LABEL) or None,
+                due_date=visit,
+            )
             contexts.append(ctx)
-            candidates.append(PlannedReminder(vid, cid, name, phone, plate, visit, ""))
+            candidates.append(PlannedReminder(vid, cid, ctx.name, phone, ctx.no_pol, visit, ""))
     summary.not_before = quiet_until(settings, clock, clock.now())
     # Vehicles already reminded today are dropped before rendering: a re-run then costs a
     # few index probes instead of re-rendering and re-inserting every message.

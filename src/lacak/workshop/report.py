@@ -13,12 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lacak.api.errors import NotFound
 from lacak.db import UTCDateTime, new_uuid, utcnow
 from lacak.workshop import report_counters as counters
+from lacak.workshop.limits import check_search
 from lacak.workshop.report_stats import statistics
 
 __all__ = ["statistics"]  # served from report_stats; kept here for the old import path
 from lacak.workshop.models import Customer, Vehicle, WhatsappReport
 
 _CHUNK = 500  # pairs per upsert: 8 parameters each, far under both backends' limits
+# The counters are 32-bit INTEGER columns. A stored value near the top (a raw write, a
+# restore) would make `+ n` overflow on PostgreSQL and fail the dispatcher's recording of
+# a send, so the bump saturates here instead; such a row's histogram bucket may then be
+# off until `report_counters.rebuild()`.
+COUNTER_MAX = 2**31 - 1
 
 
 async def record_sent(
@@ -71,8 +77,10 @@ async def _upsert_chunk(
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.id_customer, table.c.id_vehicle],
         set_={
-            "frequency": table.c.frequency + stmt.excluded.frequency,
-            "lifetime_frequency": table.c.lifetime_frequency + stmt.excluded.lifetime_frequency,
+            "frequency": _saturating_add(table.c.frequency, stmt.excluded.frequency),
+            "lifetime_frequency": _saturating_add(
+                table.c.lifetime_frequency, stmt.excluded.lifetime_frequency
+            ),
             # A late-arriving older send must not move the last date backwards.
             "last_message_date": case(
                 (
@@ -94,6 +102,11 @@ async def _upsert_chunk(
         else:
             deltas.move(frequency - n, frequency)
         deltas.lifetime += n
+
+
+def _saturating_add(column: Any, added: Any) -> Any:
+    """`column + added`, stopping at COUNTER_MAX rather than overflowing (`added` > 0)."""
+    return case((column > COUNTER_MAX - added, COUNTER_MAX), else_=column + added)
 
 
 # --- the whatsapp_report API's reads and admin actions -----------------------------------
@@ -179,6 +192,7 @@ async def list_details(
 
 def _detail_search(q: str | None) -> list[Any]:
     """One condition matching a customer name, phone digits or plate (spaces ignored)."""
+    check_search(q)
     if not q or not q.strip():
         return []
     text = q.strip()

@@ -9,14 +9,28 @@ from fastapi import APIRouter, Body, Query, Response
 
 from lacak.api.deps import ClockDep, SessionDep
 from lacak.api.errors import NotFound
+from lacak.api.openapi import Responses
 from lacak.api.pagination import PageDep
 from lacak.workshop import report
 from lacak.workshop.schemas import ReportDetailOut, ReportOut, ResetIn
 
 router = APIRouter(prefix="/whatsapp-report", tags=["whatsapp_report"])
 
+# Lists answer a bare JSON array (as the old system did); the total is a header.
+TOTAL_HEADER: Responses = {
+    200: {
+        "headers": {
+            "X-Total-Count": {
+                "description": "Rows in the whole list, across pages.",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        }
+    }
+}
 
-@router.get("/", response_model=list[ReportOut])
+
+@router.get("/", response_model=list[ReportOut], responses=TOTAL_HEADER)
 async def list_reports(session: SessionDep, page: PageDep, response: Response) -> Any:
     """Report rows as a JSON array; the total is in `X-Total-Count`."""
     rows, total = await report.list_reports(session, limit=page.limit, offset=page.offset)
@@ -24,7 +38,7 @@ async def list_reports(session: SessionDep, page: PageDep, response: Response) -
     return rows
 
 
-@router.get("/detail", response_model=list[ReportDetailOut])
+@router.get("/detail", response_model=list[ReportDetailOut], responses=TOTAL_HEADER)
 async def list_details(session: SessionDep, page: PageDep, response: Response) -> Any:
     """Report rows with customer and vehicle names, as a JSON array (`X-Total-Count`)."""
     rows, total = await report.list_details(session, limit=page.limit, offset=page.offset)
@@ -38,7 +52,14 @@ async def statistics(session: SessionDep, clock: ClockDep) -> dict[str, Any]:
     return await report.statistics(session, clock.now())
 
 
-@router.get("/customer/{id_customer}", response_model=list[ReportOut])
+@router.get(
+    "/customer/{id_customer:uuid}",
+    response_model=list[ReportOut],
+    responses={
+        **TOTAL_HEADER,
+        404: {"description": "The customer has no report rows (or does not exist)."},
+    },
+)
 async def customer_reports(
     session: SessionDep, page: PageDep, response: Response, id_customer: uuid.UUID
 ) -> Any:
@@ -52,7 +73,11 @@ async def customer_reports(
     return rows
 
 
-@router.get("/customer/{id_customer}/vehicle/{id_vehicle}", response_model=ReportOut)
+@router.get(
+    "/customer/{id_customer:uuid}/vehicle/{id_vehicle:uuid}",
+    response_model=ReportOut,
+    responses={404: {"description": "There is no report row for this customer and vehicle."}},
+)
 async def pair_report(session: SessionDep, id_customer: uuid.UUID, id_vehicle: uuid.UUID) -> Any:
     """The report row of one customer+vehicle (404 when none)."""
     rows, _ = await report.list_reports(
@@ -65,7 +90,10 @@ async def pair_report(session: SessionDep, id_customer: uuid.UUID, id_vehicle: u
     return rows[0]
 
 
-@router.delete("/{report_id}")
+# `uuid` convertor: `DELETE /whatsapp-report/statistics` is a 405, not a bad report id.
+@router.delete(
+    "/{report_id:uuid}", responses={404: {"description": "There is no report row with this id."}}
+)
 async def delete_report(session: SessionDep, report_id: uuid.UUID) -> dict[str, str]:
     """Remove one report row; the message ledger keeps its history."""
     await report.delete_report(session, report_id)

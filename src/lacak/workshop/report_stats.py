@@ -51,6 +51,8 @@ async def statistics(session: AsyncSession, now: datetime) -> dict[str, Any]:
         "read_count": int(status_counts.get("read", 0)),
         "failed_count": int(status_counts.get("failed", 0)),
         "queued_count": int(status_counts.get("queued", 0)) + int(status_counts.get("sending", 0)),
+        # Sent while the sender crashed: may have arrived; waits for a person to resolve it.
+        "in_doubt_count": int(status_counts.get("in_doubt", 0)),
         "messages_last_7_days": int(recent[7] or 0),
         "messages_last_30_days": int(recent[30] or 0),
         "top_customers": await _top_customers(session),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
-from lacak.api.errors import Invalid
+from lacak.api.openapi import Responses
 from lacak.api.pagination import Page, PageDep
+from lacak.api.params import DATE_PATTERN, NO_CONTROL, SchemaExtra
+from lacak.bounds import BoundedDate
 from lacak.workshop import service
+from lacak.workshop.limits import SearchText
 from lacak.workshop.schemas import (
     CustomerIn,
     CustomerOut,
     CustomerPatch,
+    VehicleCreate,
     VehicleIn,
     VehicleOut,
     VehiclePatch,
@@ -24,12 +28,29 @@ from lacak.workshop.schemas import (
 
 router = APIRouter(tags=["workshop"])
 
+# Path ids use the `uuid` convertor: a path that holds no UUID is no route at all (404), so
+# `/customers/anything` never reaches a handler and another method is a 405, not a 422.
+Search = Annotated[SearchText, SchemaExtra(pattern=NO_CONTROL)]
+CustomerSearch = Annotated[Search | None, Query(description="Search in name or phone")]
+VehicleSearch = Annotated[Search | None, Query(description="Search in plate number or model")]
+DueBefore = Annotated[
+    Annotated[BoundedDate, SchemaExtra(pattern=DATE_PATTERN)] | None,
+    Query(description="next_visit_date before this day (2000-01-01 to 2099-12-31)"),
+]
+# Route-specific errors; their problem+json shape is added by lacak.api.openapi.
+PHONE_TAKEN: Responses = {409: {"description": "Another customer has this phone number."}}
+PLATE_TAKEN: Responses = {
+    409: {"description": "Another vehicle has this plate number (`existing_id` names it)."}
+}
+NO_CUSTOMER: Responses = {404: {"description": "There is no customer with this id."}}
+NO_VEHICLE: Responses = {404: {"description": "There is no vehicle with this id."}}
+
 
 @router.get("/customers", response_model=Page[CustomerOut])
 async def list_customers(
     session: SessionDep,
     page: PageDep,
-    q: str | None = Query(None, description="Search in name or phone"),
+    q: CustomerSearch = None,
     opted_out: bool | None = None,
 ) -> Page[CustomerOut]:
     """Customers, searchable by name or phone."""
@@ -40,35 +61,44 @@ async def list_customers(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("/customers", response_model=CustomerOut, status_code=201)
-async def create_customer(session: SessionDep, body: CustomerIn) -> CustomerOut:
+@router.post("/customers", response_model=CustomerOut, status_code=201, responses=PHONE_TAKEN)
+async def create_customer(session: SessionDep, clock: ClockDep, body: CustomerIn) -> CustomerOut:
     """Add a customer (phone normalised; 409 if it is taken)."""
-    return CustomerOut.model_validate(await service.create_customer(session, body))
+    customer = await service.create_customer(session, body, today=clock.today())
+    return CustomerOut.model_validate(customer)
 
 
-@router.get("/customers/{customer_id}", response_model=CustomerOut)
+@router.get("/customers/{customer_id:uuid}", response_model=CustomerOut, responses=NO_CUSTOMER)
 async def get_customer(session: SessionDep, customer_id: uuid.UUID) -> CustomerOut:
     """One customer."""
     return CustomerOut.model_validate(await service.get_customer(session, customer_id))
 
 
-@router.patch("/customers/{customer_id}", response_model=CustomerOut)
+@router.patch(
+    "/customers/{customer_id:uuid}",
+    response_model=CustomerOut,
+    responses={**NO_CUSTOMER, **PHONE_TAKEN},
+)
 async def update_customer(
     session: SessionDep, clock: ClockDep, customer_id: uuid.UUID, body: CustomerPatch
 ) -> CustomerOut:
     """Change a customer; `{"opted_out": true}` stops all reminders to them."""
-    customer = await service.update_customer(session, customer_id, body, clock.now())
+    customer = await service.update_customer(
+        session, customer_id, body, clock.now(), today=clock.today()
+    )
     return CustomerOut.model_validate(customer)
 
 
-@router.delete("/customers/{customer_id}", status_code=204)
+@router.delete("/customers/{customer_id:uuid}", status_code=204, responses=NO_CUSTOMER)
 async def delete_customer(session: SessionDep, customer_id: uuid.UUID) -> Response:
     """Remove a customer and everything that belongs to them."""
     await service.delete_customer(session, customer_id)
     return Response(status_code=204)
 
 
-@router.get("/customers/{customer_id}/vehicles", response_model=Page[VehicleOut])
+@router.get(
+    "/customers/{customer_id:uuid}/vehicles", response_model=Page[VehicleOut], responses=NO_CUSTOMER
+)
 async def list_customer_vehicles(
     session: SessionDep, page: PageDep, customer_id: uuid.UUID
 ) -> Page[VehicleOut]:
@@ -81,13 +111,22 @@ async def list_customer_vehicles(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("/customers/{customer_id}/vehicles", response_model=VehicleOut, status_code=201)
+@router.post(
+    "/customers/{customer_id:uuid}/vehicles",
+    response_model=VehicleOut,
+    status_code=201,
+    responses={**NO_CUSTOMER, **PLATE_TAKEN},
+)
 async def add_customer_vehicle(
-    session: SessionDep, settings: SettingsDep, customer_id: uuid.UUID, body: VehicleIn
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    customer_id: uuid.UUID,
+    body: VehicleIn,
 ) -> VehicleOut:
     """Add a vehicle to a customer."""
     vehicle = await service.create_vehicle(
-        session, customer_id, body, settings.service_interval_days
+        session, customer_id, body, settings.service_interval_days, today=clock.today()
     )
     return VehicleOut.model_validate(vehicle)
 
@@ -96,9 +135,9 @@ async def add_customer_vehicle(
 async def list_vehicles(
     session: SessionDep,
     page: PageDep,
-    q: str | None = Query(None, description="Search in plate number or model"),
+    q: VehicleSearch = None,
     customer_id: uuid.UUID | None = None,
-    due_before: date | None = Query(None, description="next_visit_date before this day"),
+    due_before: DueBefore = None,
     active: bool | None = None,
 ) -> Page[VehicleOut]:
     """Vehicles, filterable by plate, owner, due date and active flag."""
@@ -115,39 +154,54 @@ async def list_vehicles(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("/vehicles", response_model=VehicleOut, status_code=201)
-async def create_vehicle(session: SessionDep, settings: SettingsDep, body: VehicleIn) -> VehicleOut:
+@router.post(
+    "/vehicles",
+    response_model=VehicleOut,
+    status_code=201,
+    responses={404: {"description": "There is no customer with `customer_id`."}, **PLATE_TAKEN},
+)
+async def create_vehicle(
+    session: SessionDep, settings: SettingsDep, clock: ClockDep, body: VehicleCreate
+) -> VehicleOut:
     """Add a vehicle; the body names its `customer_id`."""
-    if body.customer_id is None:
-        raise Invalid("customer_id is required when creating a vehicle under /vehicles.")
     vehicle = await service.create_vehicle(
-        session, body.customer_id, body, settings.service_interval_days
+        session, body.customer_id, body, settings.service_interval_days, today=clock.today()
     )
     return VehicleOut.model_validate(vehicle)
 
 
-@router.get("/vehicles/{vehicle_id}", response_model=VehicleOut)
+@router.get("/vehicles/{vehicle_id:uuid}", response_model=VehicleOut, responses=NO_VEHICLE)
 async def get_vehicle(session: SessionDep, vehicle_id: uuid.UUID) -> VehicleOut:
     """One vehicle."""
     return VehicleOut.model_validate(await service.get_vehicle(session, vehicle_id))
 
 
-@router.patch("/vehicles/{vehicle_id}", response_model=VehicleOut)
+@router.patch(
+    "/vehicles/{vehicle_id:uuid}",
+    response_model=VehicleOut,
+    responses={
+        404: {"description": "There is no vehicle with this id (or no customer `customer_id`)."},
+        **PLATE_TAKEN,
+    },
+)
 async def update_vehicle(
-    session: SessionDep, vehicle_id: uuid.UUID, body: VehiclePatch
+    session: SessionDep, clock: ClockDep, vehicle_id: uuid.UUID, body: VehiclePatch
 ) -> VehicleOut:
     """Change a vehicle; `{"active": false}` stops reminders for it."""
-    return VehicleOut.model_validate(await service.update_vehicle(session, vehicle_id, body))
+    vehicle = await service.update_vehicle(session, vehicle_id, body, today=clock.today())
+    return VehicleOut.model_validate(vehicle)
 
 
-@router.delete("/vehicles/{vehicle_id}", status_code=204)
+@router.delete("/vehicles/{vehicle_id:uuid}", status_code=204, responses=NO_VEHICLE)
 async def delete_vehicle(session: SessionDep, vehicle_id: uuid.UUID) -> Response:
     """Remove a vehicle with its visits."""
     await service.delete_vehicle(session, vehicle_id)
     return Response(status_code=204)
 
 
-@router.get("/vehicles/{vehicle_id}/visits", response_model=Page[VisitOut])
+@router.get(
+    "/vehicles/{vehicle_id:uuid}/visits", response_model=Page[VisitOut], responses=NO_VEHICLE
+)
 async def list_visits(session: SessionDep, page: PageDep, vehicle_id: uuid.UUID) -> Page[VisitOut]:
     """A vehicle's service visits, newest first."""
     rows, total = await service.list_visits(session, vehicle_id, page.limit, page.offset)
@@ -155,7 +209,15 @@ async def list_visits(session: SessionDep, page: PageDep, vehicle_id: uuid.UUID)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("/vehicles/{vehicle_id}/visits", response_model=VisitOut, status_code=201)
-async def record_visit(session: SessionDep, vehicle_id: uuid.UUID, body: VisitIn) -> VisitOut:
+@router.post(
+    "/vehicles/{vehicle_id:uuid}/visits",
+    response_model=VisitOut,
+    status_code=201,
+    responses=NO_VEHICLE,
+)
+async def record_visit(
+    session: SessionDep, clock: ClockDep, vehicle_id: uuid.UUID, body: VisitIn
+) -> VisitOut:
     """Record a visit; moves next_visit_date to visit date + interval unless given."""
-    return VisitOut.model_validate(await service.record_visit(session, vehicle_id, body))
+    visit = await service.record_visit(session, vehicle_id, body, today=clock.today())
+    return VisitOut.model_validate(visit)

@@ -1,17 +1,131 @@
-"""Pydantic shapes for customers, vehicles, visits and the whatsapp_report API."""
+"""Pydantic shapes for customers, vehicles, visits and the whatsapp_report API.
+
+Every input field carries its domain bound (lacak.workshop.limits, docs/workshop.md): a
+value outside it is a 422 naming the field and the allowed range.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from lacak.workshop.phones import normalize_phone, normalize_plate
+from lacak.api.params import (
+    CONTROL,
+    DATE_PATTERN,
+    LAST_DAY,
+    MULTILINE,
+    NO_NUL,
+    NOT_BLANK,
+    SPACE,
+    TRIM_WHITESPACE,
+    JsonBool,
+    JsonNumber,
+    JsonTime,
+    SchemaExtra,
+    date_pattern,
+    raw_max_length,
+)
+from lacak.bounds import NoteStr, OdometerKm
+from lacak.workshop.limits import (
+    EARLIEST_BIRTH_DATE,
+    MAX_ADDRESS,
+    MAX_COLOUR,
+    MAX_EMAIL,
+    MAX_ENGINE_NO,
+    MAX_LABEL,
+    MAX_NAME,
+    Address,
+    BirthDate,
+    Colour,
+    EmailText,
+    EngineNo,
+    Label,
+    Name,
+    NextVisitDate,
+    Phone,
+    Plate,
+    VisitDate,
+    Year,
+)
 
 # Deliberately loose: one @ and a dot in the domain; delivery is not our check.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# What the OpenAPI document says about each field: the patterns accept exactly what the
+# validators in lacak.workshop.limits accept (tests/api/test_openapi_params.py holds them
+# together); the clock-relative date ceilings are the services' (docs/api.md).
+_WS = f"[{TRIM_WHITESPACE}]*"
+# Stripped first, then no control character may remain (and something must, for names).
+STRIPPED_LINE = f"^{_WS}[^{CONTROL}]*{_WS}$"
+STRIPPED_NOT_BLANK = f"^{_WS}[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*{_WS}$"
+STRIPPED_MULTILINE = f"^{_WS}{MULTILINE[1:-1]}{_WS}$"
+_E = f"[^@{CONTROL}{SPACE}]+"
+# Blank (no e-mail) or a plausible address, spaces around allowed.
+EMAIL_PATTERN = f"^{_WS}(?:{_E}@{_E}\\.{_E}{_WS})?$"
+# Separators people type in a number (spaces, - . ( ) /); control characters are refused.
+_SEP = f"[{SPACE}()./\\-]*"
+# `0812…`, `812…`, `62812…`, `+62 812…`, `0062…`: an Indonesian mobile number, 10–14 digits.
+PHONE_PATTERN = (
+    f"^{_SEP}(?:\\+{_SEP}|0{_SEP}0{_SEP})?(?:6{_SEP}2{_SEP}|0{_SEP})?"
+    f"8{_SEP}(?:[0-9]{_SEP}){{7,11}}$"
+)
+
+
+# Each limit counts what is sent (spaces included), as the schema's maxLength does.
+NameText = Annotated[
+    Name, raw_max_length(MAX_NAME), SchemaExtra(pattern=STRIPPED_NOT_BLANK, maxLength=MAX_NAME)
+]
+PhoneText = Annotated[Phone, SchemaExtra(pattern=PHONE_PATTERN)]
+AddressText = Annotated[
+    Address,
+    raw_max_length(MAX_ADDRESS),
+    SchemaExtra(pattern=STRIPPED_MULTILINE, maxLength=MAX_ADDRESS),
+]
+EmailField = Annotated[
+    EmailText, raw_max_length(MAX_EMAIL), SchemaExtra(pattern=EMAIL_PATTERN, maxLength=MAX_EMAIL)
+]
+LabelText = Annotated[
+    Label, raw_max_length(MAX_LABEL), SchemaExtra(pattern=STRIPPED_LINE, maxLength=MAX_LABEL)
+]
+ColourText = Annotated[
+    Colour, raw_max_length(MAX_COLOUR), SchemaExtra(pattern=STRIPPED_LINE, maxLength=MAX_COLOUR)
+]
+EngineText = Annotated[
+    EngineNo,
+    raw_max_length(MAX_ENGINE_NO),
+    SchemaExtra(pattern=STRIPPED_LINE, maxLength=MAX_ENGINE_NO),
+]
+# As typed at most MAX_PLATE_INPUT characters (stray spaces are fine); stored upper case
+# with single spaces, at most MAX_PLATE long, which a schema cannot count (docs/api.md).
+PlateText = Annotated[Plate, SchemaExtra(pattern=NOT_BLANK)]
+NotesText = Annotated[NoteStr, SchemaExtra(pattern=NO_NUL)]
+BirthDay = Annotated[
+    BirthDate, SchemaExtra(pattern=date_pattern(EARLIEST_BIRTH_DATE, LAST_DAY)), JsonTime
+]
+VisitDay = Annotated[VisitDate, SchemaExtra(pattern=DATE_PATTERN), JsonTime]
+NextVisitDay = Annotated[NextVisitDate, SchemaExtra(pattern=DATE_PATTERN), JsonTime]
+# JSON numbers and booleans only (lax validation would read "7", true or 0 as well).
+YearNumber = Annotated[Year, JsonNumber]
+IntervalDays = Annotated[int, Field(ge=1, le=3650), JsonNumber]
+Odometer = Annotated[OdometerKm, JsonNumber]
+Flag = Annotated[bool, JsonBool]
+
+
+def _stored_int(value: Any) -> Any:
+    # SQLite keeps whatever was written: past 64 bits an integer column holds a REAL
+    # (1e+24), which no int field reads. Such a value is shown as unknown, not a 500.
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and abs(value) < 2**63 else None
+    return value
+
+
+# An integer read back from a nullable column, tolerant of odd stored values.
+StoredInt = Annotated[int | None, BeforeValidator(_stored_int)]
 
 
 def check_email(value: str | None) -> str | None:
@@ -27,16 +141,11 @@ def check_email(value: str | None) -> str | None:
 class CustomerIn(BaseModel):
     """A new customer; the phone is normalised (`0812…` → `62812…`)."""
 
-    name: str = Field(min_length=1, max_length=200)
-    phone: str
-    address: str | None = None
-    email: str | None = Field(None, max_length=254)
-    birth_date: date | None = None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        return normalize_phone(value)
+    name: NameText
+    phone: PhoneText
+    address: AddressText | None = None
+    email: EmailField | None = None
+    birth_date: BirthDay | None = None
 
     @field_validator("email")
     @classmethod
@@ -47,17 +156,12 @@ class CustomerIn(BaseModel):
 class CustomerPatch(BaseModel):
     """Fields to change on a customer; `opted_out` true/false opts out or back in."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    phone: str | None = None
-    address: str | None = None
-    email: str | None = Field(None, max_length=254)
-    birth_date: date | None = None
-    opted_out: bool | None = None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        return None if value is None else normalize_phone(value)
+    name: NameText | None = None
+    phone: PhoneText | None = None
+    address: AddressText | None = None
+    email: EmailField | None = None
+    birth_date: BirthDay | None = None
+    opted_out: Flag | None = None
 
     @field_validator("email")
     @classmethod
@@ -84,41 +188,37 @@ class CustomerOut(BaseModel):
 class VehicleFields(BaseModel):
     """Vehicle attributes shared by create and update."""
 
-    model: str | None = Field(None, max_length=100)
-    brand: str | None = Field(None, max_length=100)
-    type: str | None = Field(None, max_length=100)
-    year: int | None = Field(None, ge=1900, le=2100)
-    colour: str | None = Field(None, max_length=50)
-    engine_no: str | None = Field(None, max_length=64)
-    chassis_no: str | None = Field(None, max_length=64)
-    next_visit_date: date | None = None
-    last_service_date: date | None = None
-    service_interval_days: int | None = Field(None, ge=1, le=3650)
-    active: bool | None = None
+    model: LabelText | None = None
+    brand: LabelText | None = None
+    type: LabelText | None = None
+    year: YearNumber | None = None
+    colour: ColourText | None = None
+    engine_no: EngineText | None = None
+    chassis_no: EngineText | None = None
+    next_visit_date: NextVisitDay | None = None
+    last_service_date: VisitDay | None = None
+    service_interval_days: IntervalDays | None = None
+    active: Flag | None = None
 
 
 class VehicleIn(VehicleFields):
     """A new vehicle; the plate is normalised (upper case, single spaces)."""
 
-    no_pol: str = Field(min_length=1, max_length=20)
+    no_pol: PlateText
     customer_id: uuid.UUID | None = None
 
-    @field_validator("no_pol")
-    @classmethod
-    def _plate(cls, value: str) -> str:
-        return normalize_plate(value)
+
+class VehicleCreate(VehicleIn):
+    """A new vehicle under `/vehicles`, which names its owner in the body."""
+
+    customer_id: uuid.UUID
 
 
 class VehiclePatch(VehicleFields):
     """Fields to change on a vehicle."""
 
-    no_pol: str | None = Field(None, min_length=1, max_length=20)
+    no_pol: PlateText | None = None
     customer_id: uuid.UUID | None = None
-
-    @field_validator("no_pol")
-    @classmethod
-    def _plate(cls, value: str | None) -> str | None:
-        return None if value is None else normalize_plate(value)
 
 
 class VehicleOut(BaseModel):
@@ -132,7 +232,7 @@ class VehicleOut(BaseModel):
     model: str | None
     brand: str | None
     type: str | None
-    year: int | None
+    year: StoredInt
     colour: str | None
     engine_no: str | None
     chassis_no: str | None
@@ -147,10 +247,10 @@ class VehicleOut(BaseModel):
 class VisitIn(BaseModel):
     """A service visit; `next_visit_date` overrides visit date + interval."""
 
-    visit_date: date
-    odometer: int | None = Field(None, ge=0)
-    notes: str | None = None
-    next_visit_date: date | None = None
+    visit_date: VisitDay
+    odometer: Odometer | None = None
+    notes: NotesText | None = None
+    next_visit_date: NextVisitDay | None = None
 
 
 class VisitOut(BaseModel):
@@ -161,7 +261,7 @@ class VisitOut(BaseModel):
     id: uuid.UUID
     vehicle_id: uuid.UUID
     visit_date: date
-    odometer: int | None
+    odometer: StoredInt
     notes: str | None
     created_at: datetime
 

@@ -1,4 +1,8 @@
-"""Customers, vehicles and service visits: plain async functions that never commit."""
+"""Customers, vehicles and service visits: plain async functions that never commit.
+
+Writers take the business day (`today`) to hold dates to their clock-relative bounds
+(limits.clock_problems); the schemas have already held every other bound.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.api.errors import Conflict, NotFound
 from lacak.workshop import report
-from lacak.workshop.models import Customer, ServiceVisit, Vehicle
+from lacak.workshop.limits import check_clock_bounds, check_search
+from lacak.workshop.models import DEFAULT_SERVICE_INTERVAL_DAYS, Customer, ServiceVisit, Vehicle
 from lacak.workshop.phones import mask_phone
 from lacak.workshop.schemas import CustomerIn, CustomerPatch, VehicleIn, VehiclePatch, VisitIn
 
 T = TypeVar("T")
+# Intervals a vehicle can be given (schemas.VehicleFields); stored values outside are clamped.
+MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 1, 3650
 
 
 async def _page(
@@ -39,8 +46,9 @@ async def _phone_taken(session: AsyncSession, phone: str, except_id: uuid.UUID |
         )
 
 
-async def create_customer(session: AsyncSession, data: CustomerIn) -> Customer:
-    """Add a customer; 409 when the phone number belongs to someone else."""
+async def create_customer(session: AsyncSession, data: CustomerIn, *, today: date) -> Customer:
+    """Add a customer; 422 for a birth date after `today`, 409 when the phone is taken."""
+    check_clock_bounds(data.model_dump(), today)
     await _phone_taken(session, data.phone, None)
     customer = Customer(**data.model_dump())
     session.add(customer)
@@ -70,6 +78,7 @@ async def list_customers(
     offset: int = 0,
 ) -> tuple[Sequence[Customer], int]:
     """Customers matching a name/phone search, newest name order, one page."""
+    check_search(q)
     query = select(Customer).order_by(Customer.name, Customer.id)
     if q:
         needle = f"%{q.strip().lower()}%"
@@ -96,11 +105,17 @@ async def customers_by_ids(
 
 
 async def update_customer(
-    session: AsyncSession, customer_id: uuid.UUID, patch: CustomerPatch, now: datetime
+    session: AsyncSession,
+    customer_id: uuid.UUID,
+    patch: CustomerPatch,
+    now: datetime,
+    *,
+    today: date,
 ) -> Customer:
     """Change a customer's fields; `opted_out` sets or clears the opt-out time."""
-    customer = await get_customer(session, customer_id)
     changes = patch.model_dump(exclude_unset=True)
+    check_clock_bounds(changes, today)
+    customer = await get_customer(session, customer_id)
     if "phone" in changes and changes["phone"] is not None:
         await _phone_taken(session, changes["phone"], customer.id)
     opted = changes.pop("opted_out", None)
@@ -146,9 +161,15 @@ async def _plate_taken(session: AsyncSession, plate: str, except_id: uuid.UUID |
 
 
 async def create_vehicle(
-    session: AsyncSession, customer_id: uuid.UUID, data: VehicleIn, default_interval: int
+    session: AsyncSession,
+    customer_id: uuid.UUID,
+    data: VehicleIn,
+    default_interval: int,
+    *,
+    today: date,
 ) -> Vehicle:
-    """Add a vehicle to a customer; 404 unknown customer, 409 duplicate plate."""
+    """Add a vehicle to a customer; 422 dates/year out of bounds, 404 owner, 409 plate."""
+    check_clock_bounds(data.model_dump(), today)
     await get_customer(session, customer_id)
     await _plate_taken(session, data.no_pol, None)
     fields = data.model_dump(exclude={"customer_id"}, exclude_none=True)
@@ -185,6 +206,7 @@ async def list_vehicles(
     by_due_date: bool = False,
 ) -> tuple[Sequence[Vehicle], int]:
     """Vehicles by plate/model search, owner, next visit in [due_from, due_before), active."""
+    check_search(q)
     query = select(Vehicle).order_by(
         *((Vehicle.next_visit_date, Vehicle.no_pol) if by_due_date else (Vehicle.no_pol,))
     )
@@ -208,11 +230,12 @@ async def list_vehicles(
 
 
 async def update_vehicle(
-    session: AsyncSession, vehicle_id: uuid.UUID, patch: VehiclePatch
+    session: AsyncSession, vehicle_id: uuid.UUID, patch: VehiclePatch, *, today: date
 ) -> Vehicle:
-    """Change a vehicle's fields (plate uniqueness and owner existence checked)."""
-    vehicle = await get_vehicle(session, vehicle_id)
+    """Change a vehicle's fields (bounds, plate uniqueness and owner existence checked)."""
     changes = patch.model_dump(exclude_unset=True)
+    check_clock_bounds(changes, today)
+    vehicle = await get_vehicle(session, vehicle_id)
     if changes.get("no_pol"):
         await _plate_taken(session, changes["no_pol"], vehicle.id)
     if changes.get("customer_id"):
@@ -237,8 +260,19 @@ async def delete_vehicle(session: AsyncSession, vehicle_id: uuid.UUID) -> None:
 # --- visits ----------------------------------------------------------------------------
 
 
-async def record_visit(session: AsyncSession, vehicle_id: uuid.UUID, data: VisitIn) -> ServiceVisit:
+def next_visit_after(visit_date: date, interval_days: int | None) -> date:
+    """Visit date + the vehicle's interval; an odd stored interval is clamped, not trusted."""
+    if interval_days is None or not isinstance(interval_days, int):
+        interval_days = DEFAULT_SERVICE_INTERVAL_DAYS
+    days = min(max(interval_days, MIN_INTERVAL_DAYS), MAX_INTERVAL_DAYS)
+    return visit_date + timedelta(days=days)
+
+
+async def record_visit(
+    session: AsyncSession, vehicle_id: uuid.UUID, data: VisitIn, *, today: date
+) -> ServiceVisit:
     """Record a visit; next visit = visit date + interval unless given explicitly."""
+    check_clock_bounds(data.model_dump(), today)
     vehicle = await get_vehicle(session, vehicle_id)
     visit = ServiceVisit(
         vehicle_id=vehicle.id, visit_date=data.visit_date, odometer=data.odometer, notes=data.notes
@@ -247,8 +281,8 @@ async def record_visit(session: AsyncSession, vehicle_id: uuid.UUID, data: Visit
     # An older visit entered late must not move the service dates backwards.
     if vehicle.last_service_date is None or data.visit_date >= vehicle.last_service_date:
         vehicle.last_service_date = data.visit_date
-        vehicle.next_visit_date = data.next_visit_date or (
-            data.visit_date + timedelta(days=vehicle.service_interval_days)
+        vehicle.next_visit_date = data.next_visit_date or next_visit_after(
+            data.visit_date, vehicle.service_interval_days
         )
     elif data.next_visit_date is not None:
         vehicle.next_visit_date = data.next_visit_date
