@@ -1,21 +1,23 @@
 """Fake WhatsApp Cloud API (Graph `/{phone_number_id}/messages`) for tests and benches.
 
-It dedupes on an `Idempotency-Key` header like a provider with idempotent sends would
-(Meta itself ignores the header): a repeated key gets the first answer again and is not
-counted as a new delivery. `deliveries` maps key → wamid; `duplicates` counts repeats.
+Like Meta, it has no idempotency key: every accepted request is a new message with a new
+wamid. `delivered` counts each distinct (to, content); content is the text body, or the
+template name and parameters.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
-import threading
+import json
 import time
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tests.fakes.server import FakeServer, Fault
+from tests.fakes.server import DeliveryLog, FakeServer, Fault
 
 TOKEN = "cloud-test-token"
 PHONE_NUMBER_ID = "1234567890"
@@ -31,24 +33,35 @@ def graph_error(status: int, code: int, message: str, headers: dict[str, str] | 
     return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
+def content_of(payload: dict[str, Any]) -> str:
+    """What the customer sees: the text body, or the template with its parameters."""
+    if payload.get("type") == "template":
+        template = payload.get("template") or {}
+        params = [p.get("text") for c in template.get("components") or []
+                  for p in c.get("parameters") or []]  # fmt: skip
+        return f"template:{template.get('name')}:{json.dumps(params)}"
+    return str((payload.get("text") or {}).get("body", ""))
+
+
 class FakeCloudAPI(FakeServer):
     """Accepts text and template messages; injectable errors in Graph's format."""
 
     def __init__(self, port: int | None = None, token: str = TOKEN,
-                 phone_number_id: str = PHONE_NUMBER_ID) -> None:  # fmt: skip
+                 phone_number_id: str = PHONE_NUMBER_ID, latency: float = 0.0) -> None:  # fmt: skip
         super().__init__(port)
         self.token = token
-        self.deliveries: dict[str, str] = {}
-        self.duplicates = 0
+        self.latency = latency
+        self.delivered = DeliveryLog()
         self._ids = itertools.count(1)
-        self._mutex = threading.Lock()
         self.route(f"/{phone_number_id}/messages", self._messages, ["POST"])
         self.route("/_fake/stats", self._stats, ["GET"])
 
     async def _stats(self, request: Request, body: bytes) -> Response:
-        return JSONResponse({"requests": len(self.requests) - 1,
-                             "deliveries": len(self.deliveries),
-                             "duplicates": self.duplicates})  # fmt: skip
+        # `deliveries` = distinct messages, `duplicates` = repeats of one (bench output).
+        stats = [r for r in self.requests if r.path == "/_fake/stats"]
+        return JSONResponse({"requests": len(self.requests) - len(stats),
+                             "deliveries": self.delivered.distinct,
+                             "duplicates": self.delivered.duplicates})  # fmt: skip
 
     async def _messages(self, request: Request, body: bytes) -> Response:
         if request.headers.get("authorization") != f"Bearer {self.token}":
@@ -57,14 +70,10 @@ class FakeCloudAPI(FakeServer):
         to = str(payload.get("to", ""))
         if payload.get("messaging_product") != "whatsapp" or not to.isdigit():
             return graph_error(400, 100, "Invalid parameter")
-        key = request.headers.get("idempotency-key") or f"auto-{next(self._ids)}"
-        with self._mutex:
-            wamid = self.deliveries.get(key)
-            if wamid is None:
-                wamid = f"wamid.FAKE{next(self._ids):012d}"
-                self.deliveries[key] = wamid
-            else:
-                self.duplicates += 1
+        wamid = f"wamid.FAKE{next(self._ids):012d}"
+        self.delivered.add(to, content_of(payload), wamid)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         return JSONResponse({
             "messaging_product": "whatsapp",
             "contacts": [{"input": to, "wa_id": to}],

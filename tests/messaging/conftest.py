@@ -21,8 +21,7 @@ def cloud_server() -> Iterator[whatsapp_cloud.FakeCloudAPI]:
 def cloud(cloud_server: whatsapp_cloud.FakeCloudAPI) -> whatsapp_cloud.FakeCloudAPI:
     """The fake Cloud API with an empty log and no pending faults."""
     cloud_server.requests.clear()
-    cloud_server.deliveries.clear()
-    cloud_server.duplicates = 0
+    cloud_server.delivered.clear()
     cloud_server._faults.clear()
     return cloud_server
 
@@ -38,7 +37,7 @@ def fonnte_server() -> Iterator[fonnte.FakeFonnte]:
 def fonnte_fake(fonnte_server: fonnte.FakeFonnte) -> fonnte.FakeFonnte:
     """The fake Fonnte with an empty log and no pending faults."""
     fonnte_server.requests.clear()
-    fonnte_server.deliveries.clear()
+    fonnte_server.delivered.clear()
     fonnte_server._faults.clear()
     return fonnte_server
 

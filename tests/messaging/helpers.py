@@ -1,14 +1,19 @@
-"""Shared test data for messaging: customers with vehicles, queued reminders."""
+"""Shared test helpers for messaging: customers with vehicles, queued reminders, waiting."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.db import Database, session_scope
 from lacak.messaging import service
+from lacak.messaging.models import Message
 from lacak.messaging.schemas import EnqueueItem, TemplateRef
 from lacak.workshop.models import Customer, Vehicle
 
@@ -49,3 +54,26 @@ async def queue_reminders(
         for n in range(per_pair)
     ]  # fmt: skip
     return await service.enqueue_many(session, items, now=now)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, within: float = 60.0, what: str = "condition"
+) -> None:
+    """Wait until `check()` is true; generous deadline, short polls (no fixed sleeps)."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def rows(db: Database) -> list[Message]:
+    """Every ledger row, by idempotency key."""
+    async with session_scope(db) as session:
+        return list(await session.scalars(select(Message).order_by(Message.idempotency_key)))
+
+
+async def events(db: Database, message_id: uuid.UUID) -> list[tuple[str, str | None]]:
+    """A message's history as (status, detail)."""
+    async with session_scope(db) as session:
+        return [(e.status, e.detail) for e in await service.message_events(session, message_id)]

@@ -10,14 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lacak.app import create_app
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
+from lacak.messaging import service
 from lacak.messaging.models import Message
-from lacak.workshop.models import Customer
+from lacak.workshop.models import Customer, WhatsappReport
 from tests.messaging.conftest import provider_settings
 from tests.messaging.helpers import make_pairs, queue_reminders
 
@@ -129,20 +130,65 @@ async def test_failed_is_final_and_keeps_the_reason(
     assert row is not None and row.status == "failed" and row.error_code == "131026"
 
 
+def spelled(phone: str, form: str) -> str:
+    """`phone` (628…) written the way a provider or a customer might."""
+    local = phone[2:]  # 812…
+    return {
+        "international": phone,
+        "plus_spaced": f"+62 {local[:3]} {local[3:7]} {local[7:]}",
+        "local_dashed": f"0{local[:3]}-{local[3:7]}-{local[7:]}",
+        "local": f"0{local}",
+        "mixed": f"62{local[:3]} {local[3:7]}-{local[7:]}",
+    }[form]
+
+
+FORMS = ["international", "plus_spaced", "local_dashed", "local", "mixed"]
+
+
 @pytest.mark.parametrize("word", ["STOP", "  berhenti "])
+@pytest.mark.parametrize("form", FORMS)
 async def test_stop_reply_opts_the_customer_out(
-    hook: httpx.AsyncClient, db: Database, clock: Clock, word: str
+    hook: httpx.AsyncClient, db: Database, clock: Clock, word: str, form: str
 ) -> None:
     [(cid, _, phone)] = await make_pairs(db, 1)
     payload = {"entry": [{"changes": [{"value": {"messages": [
-        {"from": phone, "id": "wamid.in", "timestamp": "1", "type": "text",
-         "text": {"body": word}}]}}]}]}  # fmt: skip
+        {"from": spelled(phone, form), "id": "wamid.in", "timestamp": "1763643600",
+         "type": "text", "text": {"body": word}}]}}]}]}  # fmt: skip
     body, headers = signed(payload)
     result = (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).json()
     assert result["opted_out"] == 1
     async with session_scope(db) as session:
         customer = await session.get(Customer, cid)
     assert customer is not None and customer.opted_out_at == clock.now()
+
+
+@pytest.mark.parametrize("form", FORMS)
+async def test_fonnte_stop_reply_opts_out_whatever_the_form(
+    hook: httpx.AsyncClient, db: Database, clock: Clock, form: str
+) -> None:
+    [(cid, _, phone)] = await make_pairs(db, 1)
+    payload = {"device": "6281100000000", "sender": spelled(phone, form), "message": "Berhenti",
+               "member": "", "name": "Budi"}  # fmt: skip
+    response = await hook.post("/webhooks/fonnte", params={"token": "fonnte-hook"}, json=payload)
+    assert response.status_code == 200 and response.json()["opted_out"] == 1
+    async with session_scope(db) as session:
+        customer = await session.get(Customer, cid)
+    assert customer is not None and customer.opted_out_at == clock.now()
+
+
+async def test_stop_from_an_unknown_or_foreign_number_changes_nothing(
+    hook: httpx.AsyncClient, db: Database
+) -> None:
+    [(cid, _, _)] = await make_pairs(db, 1)
+    for sender in ("+1 202 555 0100", "0899-9999-9999", "not a number"):
+        payload = {"sender": sender, "message": "STOP"}
+        response = await hook.post(
+            "/webhooks/fonnte", params={"token": "fonnte-hook"}, json=payload
+        )
+        assert response.status_code == 200 and response.json()["opted_out"] == 0
+    async with session_scope(db) as session:
+        customer = await session.get(Customer, cid)
+    assert customer is not None and customer.opted_out_at is None
 
 
 async def test_fonnte_status_needs_the_shared_token(
@@ -158,3 +204,62 @@ async def test_fonnte_status_needs_the_shared_token(
     async with session_scope(db) as session:
         row = await session.get(Message, msg.id)
     assert row is not None and row.status == "read"
+
+
+async def in_doubt_message(db: Database, clock: Clock) -> Message:
+    pairs = await make_pairs(db, 1)
+    async with session_scope(db) as session:
+        await queue_reminders(session, pairs, clock.now())
+        msg = (await session.scalars(select(Message))).one()
+        msg.status, msg.inflight_at, msg.provider = "in_doubt", clock.now(), "cloud"
+    return msg
+
+
+async def report_total(db: Database) -> int:
+    async with session_scope(db) as session:
+        return int(
+            await session.scalar(select(func.coalesce(func.sum(WhatsappReport.frequency), 0)))
+        )
+
+
+async def test_a_status_for_an_in_doubt_message_settles_it_once(
+    hook: httpx.AsyncClient, db: Database, clock: Clock
+) -> None:
+    msg = await in_doubt_message(db, clock)
+    t0 = int(clock.now().timestamp())
+    for status, at in (("sent", t0 - 5), ("delivered", t0 - 3), ("sent", t0 - 1)):
+        payload = statuses(("wamid.D", status, at))
+        payload["entry"][0]["changes"][0]["value"]["statuses"][0][
+            "biz_opaque_callback_data"] = str(msg.id)  # fmt: skip
+        body, headers = signed(payload)
+        assert (await hook.post("/webhooks/whatsapp", content=body, headers=headers)).is_success
+    async with session_scope(db) as session:
+        row = await session.get(Message, msg.id)
+        history = [e.status for e in await service.message_events(session, msg.id)]
+    assert row is not None and (row.status, row.provider_message_id) == ("delivered", "wamid.D")
+    assert row.sent_at is not None and row.error_code is None
+    # The first status proved it went out: counted in the whatsapp_report exactly once.
+    assert await report_total(db) == 1
+    assert history == ["sent", "delivered"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("POST", "/webhooks/fonnte", {"token": "guess"}),
+        ("GET", "/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "guess"}),
+    ],
+)
+async def test_guessing_a_webhook_secret_is_throttled(
+    hook: httpx.AsyncClient, method: str, path: str, params: dict[str, str]
+) -> None:
+    answers = []
+    for _ in range(8):
+        response = await hook.request(method, path, params=params, content=b"{}")
+        answers.append(response.status_code)
+    # The fifth wrong secret starts the lockout (as for bearer tokens: docs/security.md).
+    assert answers[:4] == [403] * 4 and set(answers[4:]) == {429}, answers
+    right = {**params, "token": "fonnte-hook", "hub.verify_token": "verify-me"}
+    locked = await hook.request(method, path, params=right, content=b"{}")
+    # Locked out: even the right secret waits until the lockout ends.
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0

@@ -53,8 +53,12 @@ async def main_async(args: argparse.Namespace) -> None:
         whatsapp_cloud_base_url=args.cloud_url,
         whatsapp_cloud_token="cloud-test-token",  # type: ignore[arg-type]
         whatsapp_cloud_phone_number_id="1234567890",
+        fonnte_base_url=args.fonnte_url,
+        fonnte_token="fonnte-test-token",  # type: ignore[arg-type]
         messaging_rate_console=100000,
         messaging_rate_cloud=args.rate,
+        messaging_rate_fonnte=args.rate,
+        messaging_concurrency=args.concurrency,
         messaging_recipient_interval_seconds=0,
         messaging_lease_seconds=args.lease,
         messaging_batch_size=args.batch,
@@ -78,6 +82,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--provider", default="console")
     parser.add_argument("--cloud-url", default="http://127.0.0.1:9")
+    parser.add_argument("--fonnte-url", default="http://127.0.0.1:9")
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--lease", type=float, default=120)
     parser.add_argument("--batch", type=int, default=200)

@@ -15,10 +15,15 @@ from lacak.db import Base, UTCDateTime, new_uuid, utcnow
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 
 CHANNELS = ("whatsapp", "telegram")
-# `sending` is the leased, in-flight state between claim and the provider's answer.
-STATUSES = ("queued", "sending", "sent", "delivered", "read", "failed")
-# Delivery statuses only ever move forward along this order; `failed` is final.
-STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "read": 4}
+# `sending` is the leased state between claim and the provider's answer; `in_doubt` is a
+# message whose request may have reached a provider that does not de-duplicate, and whose
+# answer was never recorded (a crash, a timeout): it is not resent without a person.
+STATUSES = ("queued", "sending", "in_doubt", "sent", "delivered", "read", "failed")
+# Delivery statuses only ever move forward along this order; `failed` is final. A status
+# webhook for an in-doubt message proves it went out, so in_doubt ranks with sending.
+STATUS_RANK = {"queued": 0, "sending": 1, "in_doubt": 1, "sent": 2, "delivered": 3, "read": 4}
+# Rows that still need the dispatcher or a person: never deleted by retention.
+UNSETTLED = ("queued", "sending", "in_doubt")
 
 
 class Message(Base):
@@ -59,6 +64,9 @@ class Message(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # While `sending`: the claim expires here; an expired claim is retried (see docs).
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current attempt's request was started, committed *before* the request. A
+    # `sending` row with it set may have reached the provider (see docs/messaging.md).
+    inflight_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     provider_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_text: Mapped[str | None] = mapped_column(Text)

@@ -1,8 +1,9 @@
-"""Per-process send pacing: a token bucket that spaces sends evenly at a rate."""
+"""Per-process send pacing (a token bucket) and the bound on messages marked in flight."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 
 
@@ -32,3 +33,49 @@ class RateLimiter:
         delay = self.reserve()
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+class MarkAhead:
+    """How many messages may be marked in flight at once (requests plus those about to go).
+
+    The request slots (`slots`), plus just enough extra to hide the time an in-flight mark
+    takes to commit: `slots × mark time / request time`, measured as moving averages, and
+    never more than `slots` extra. Against a real provider (hundreds of ms per request,
+    a few ms per mark) that is one or two; against a local fake answering in 10 ms it
+    keeps the pipeline full. Each extra one is a message a crash could leave in doubt
+    without it having been sent, so the bound stays as small as the measured need.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self.slots = max(slots, 1)
+        self._held = 0
+        self._cond = asyncio.Condition()
+        self._mark = 0.0
+        self._request = 0.0
+
+    def limit(self) -> int:
+        """Marks allowed at once right now."""
+        if self._request <= 0:
+            return self.slots  # nothing measured yet: no look-ahead
+        extra = math.ceil(self.slots * self._mark / self._request)
+        return self.slots + min(self.slots, extra)
+
+    def observe(self, mark_seconds: float, request_seconds: float) -> None:
+        """Feed one message's mark and request durations into the averages."""
+        if self._request <= 0:
+            self._mark, self._request = mark_seconds, max(request_seconds, 1e-4)
+            return
+        self._mark += 0.05 * (mark_seconds - self._mark)
+        self._request += 0.05 * (max(request_seconds, 1e-4) - self._request)
+
+    async def acquire(self) -> None:
+        """Wait for room to mark one more message."""
+        async with self._cond:
+            await self._cond.wait_for(lambda: self._held < self.limit())
+            self._held += 1
+
+    async def release(self) -> None:
+        """One marked message is answered (or was never sent)."""
+        async with self._cond:
+            self._held -= 1
+            self._cond.notify(max(self.limit() - self._held, 1))

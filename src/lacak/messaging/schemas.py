@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from lacak.api.params import DATE_OR_LOCAL_TIME_SCHEMA, NO_NUL, SchemaExtra
+from lacak.bounds import BoundedTime, CleanStr
+from lacak.clock import Clock
 
 Channel = Literal["whatsapp", "telegram"]
-Status = Literal["queued", "sending", "sent", "delivered", "read", "failed"]
+Status = Literal["queued", "sending", "in_doubt", "sent", "delivered", "read", "failed"]
 
 
 # TemplateRef and EnqueueItem are slotted dataclasses, not Pydantic models: a reminder run
@@ -71,6 +75,8 @@ class MessageOut(BaseModel):
     status: str
     attempts: int
     next_attempt_at: datetime
+    # When the last attempt's request started (committed before it was sent).
+    inflight_at: datetime | None = None
     provider_message_id: str | None
     error_code: str | None
     error_text: str | None
@@ -93,12 +99,33 @@ class MessageFilter(BaseModel):
 
     status: Status | None = None
     channel: Channel | None = None
-    kind: str | None = None
+    kind: Annotated[CleanStr, SchemaExtra(pattern=NO_NUL)] | None = Field(None, max_length=32)
     customer_id: uuid.UUID | None = None
     vehicle_id: uuid.UUID | None = None
-    recipient: str | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
+    recipient: Annotated[CleanStr, SchemaExtra(pattern=NO_NUL)] | None = Field(None, max_length=64)
+    # 2000..2099 (docs/limits.md); a value without an offset is business time.
+    created_from: Annotated[BoundedTime, WithJsonSchema(DATE_OR_LOCAL_TIME_SCHEMA)] | None = None
+    created_to: Annotated[BoundedTime, WithJsonSchema(DATE_OR_LOCAL_TIME_SCHEMA)] | None = None
+
+    def in_business_time(self, clock: Clock) -> MessageFilter:
+        """The filter with naive bounds read as business time (the house rule)."""
+        bounds = {
+            name: clock.from_naive_local(value)
+            for name in ("created_from", "created_to")
+            if (value := getattr(self, name)) is not None
+        }
+        return self.model_copy(update=bounds)
+
+
+class ResolveIn(BaseModel):
+    """An operator's verdict on an in-doubt message, after checking with the customer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["sent", "failed"] = Field(
+        description="sent: it did arrive (counted in the whatsapp_report); failed: it did not."
+    )
+    note: str | None = Field(None, max_length=500, description="Why, for the history.")
 
 
 class DispatchSummary(BaseModel):
@@ -107,4 +134,6 @@ class DispatchSummary(BaseModel):
     sent: int = 0
     failed: int = 0
     retried: int = 0
+    # Held for a person: the request may have reached a provider that does not dedupe.
+    in_doubt: int = 0
     remaining: int = 0

@@ -1,4 +1,4 @@
-"""The message ledger: queue messages (idempotent by key), list them, retry failed ones."""
+"""The message ledger: queue messages (idempotent by key), list them, resend or settle them."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from lacak.api.errors import Conflict, Invalid, NotFound
 from lacak.db import utcnow
 from lacak.messaging.models import CHANNELS, Message, MessageEvent
 from lacak.messaging.schemas import EnqueueItem, MessageFilter, TemplateRef
+from lacak.workshop import report as workshop_report
 
 PROVIDERS = ("console", "cloud", "fonnte", "telegram")
 _PG_CHUNK = 1000
@@ -215,20 +216,92 @@ async def list_messages(
     return list(rows), int(total.scalar_one())
 
 
-async def retry_message(session: AsyncSession, message_id: uuid.UUID, now: datetime) -> Message:
-    """Put a failed message back in the queue with a fresh attempt budget."""
+RESENDABLE = ("failed", "in_doubt")
+
+
+async def retry_message(
+    session: AsyncSession, message_id: uuid.UUID, now: datetime, *, by: str = "api"
+) -> Message:
+    """Queue a failed or in-doubt message again with a fresh attempt budget (`by` asked).
+
+    The old provider id is dropped: the resend gets its own, and late statuses of the
+    earlier attempt must not move the new one.
+    """
     msg = await get_message(session, message_id)
-    if msg.status != "failed":
-        raise Conflict(f"Only failed messages can be retried; this one is {msg.status}.")
-    await session.execute(
+    before = msg.status
+    # Guarded by the status, so two operators clicking at once queue it only once.
+    result = await session.execute(
         update(Message)
-        .where(Message.id == message_id)
+        .where(Message.id == message_id, Message.status.in_(RESENDABLE))
         .values(status="queued", attempts=0, next_attempt_at=now, failed_at=None,
-                error_code=None, error_text=None, lease_until=None, updated_at=now)
+                error_code=None, error_text=None, lease_until=None, inflight_at=None,
+                provider_message_id=None, updated_at=now)
+        .execution_options(synchronize_session=False)
     )  # fmt: skip
-    await add_event(session, message_id, "queued", now, "manual retry")
+    if not getattr(result, "rowcount", 0):
+        await session.refresh(msg)
+        raise Conflict(
+            f"Only failed or in-doubt messages can be sent again; this one is {msg.status}."
+        )
+    what = "in doubt, sent again" if before == "in_doubt" else "manual retry"
+    await add_event(session, message_id, "queued", now, f"{what} by {by}")
     await session.refresh(msg)
     return msg
+
+
+async def resolve_message(
+    session: AsyncSession, message_id: uuid.UUID, outcome: str, now: datetime,
+    *, by: str = "api", note: str | None = None,
+) -> Message:  # fmt: skip
+    """Settle an in-doubt message as `sent` (counted in whatsapp_report once) or `failed`."""
+    if outcome not in ("sent", "failed"):
+        raise Invalid(f"outcome must be sent or failed, not {outcome!r}.")
+    msg = await get_message(session, message_id)
+    values: dict[str, Any] = {"status": outcome, "updated_at": now, "lease_until": None}
+    if outcome == "sent":
+        values.update(sent_at=now, error_code=None, error_text=None)
+    else:
+        values.update(failed_at=now, error_code="resolved_failed",
+                      error_text=f"marked failed by {by}")  # fmt: skip
+    # The status guard makes the transition happen once, so the report counts it once.
+    result = await session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.status == "in_doubt")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        await session.refresh(msg)
+        raise Conflict(f"Only in-doubt messages can be resolved; this one is {msg.status}.")
+    detail = f"resolved as {outcome} by {by}" + (f": {note}" if note else "")
+    await add_event(session, message_id, outcome, now, detail)
+    if outcome == "sent" and msg.channel == "whatsapp" and msg.customer_id and msg.vehicle_id:
+        await workshop_report.record_sent(session, msg.customer_id, msg.vehicle_id, now)
+    await session.refresh(msg)
+    return msg
+
+
+async def in_doubt_ids(session: AsyncSession, *, limit: int = 10_000) -> list[uuid.UUID]:
+    """Ids of in-doubt messages, oldest first (for a resend of all of them)."""
+    rows = await session.scalars(
+        select(Message.id)
+        .where(Message.status == "in_doubt")
+        .order_by(Message.created_at, Message.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def count_by_status(session: AsyncSession, statuses: Sequence[str]) -> dict[str, int]:
+    """Ledger rows per status, for the given statuses only (read from the status index)."""
+    rows = await session.execute(
+        select(Message.status, func.count())
+        .where(Message.status.in_(statuses))
+        .group_by(Message.status)
+    )
+    counts = dict.fromkeys(statuses, 0)
+    counts.update({status: int(n) for status, n in rows.all()})
+    return counts
 
 
 async def count_pending(session: AsyncSession) -> int:

@@ -19,7 +19,7 @@ from lacak.db import Database, session_scope
 from lacak.messaging.models import Message, MessageEvent
 from lacak.signals.models import Prompt
 
-KEEP_STATUSES = ("queued", "sending")
+KEEP_STATUSES = ("queued", "sending", "in_doubt")  # in_doubt waits for a person
 
 
 @dataclass

@@ -1,18 +1,25 @@
-"""Dashboard workshop pages: vehicles due soon, the reminder funnel, the report, a customer."""
+"""Dashboard workshop pages: vehicles due soon, the reminder funnel, the report, a customer.
+
+Also the one-click actions on messages in doubt (resend, or mark sent/failed after checking
+with the customer), CSRF-protected like every dashboard form.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
 
-from lacak.api.deps import ClockDep, SessionDep, SettingsDep
-from lacak.api.errors import NotFound
+from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
+from lacak.api.errors import DomainError, NotFound
+from lacak.db import session_scope
 from lacak.messaging import service as messaging_service
 from lacak.messaging.schemas import MessageFilter
 from lacak.reports.workshop_figures import workshop_figures
-from lacak.web import params
+from lacak.web import flash, params
 from lacak.web import session as web_session
 from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
@@ -25,6 +32,7 @@ from lacak.workshop.models import ServiceVisit, Vehicle
 router = APIRouter()
 DUE_DAYS = 7
 PAGE_SIZE = 25
+DOUBT_ROWS = 50  # in-doubt messages listed on the workshop page (oldest first)
 URGENCIES = ("overdue", "today", "soon")
 
 
@@ -78,13 +86,19 @@ async def workshop_page(
                  (t["delivered"], figures.delivered, False), (t["read"], figures.read, False),
                  (t["failed"], figures.failed, True)]  # fmt: skip
     alerts = await workshop_alerts.dashboard_alerts(session, settings, clock)
-    months = int(q["months"]) if q.get("months", "").isdigit() else 6
+    months = params.whole_number(q.get("months"), 1, 120) or 6
     effect = await workshop_effectiveness.effectiveness(session, settings, clock, months)
     search = params.text(q, "q")
     offset = params.offset(q)
     rows, total = await workshop_report.list_details(
         session, limit=PAGE_SIZE, offset=offset, q=search
     )
+    doubt, doubt_total = await messaging_service.list_messages(
+        session, MessageFilter(status="in_doubt"), limit=DOUBT_ROWS, offset=0
+    )
+    owners.update(await workshop_service.customers_by_ids(
+        session, [m.customer_id for m in doubt if m.customer_id]
+    ))  # fmt: skip
     return page(
         request, "workshop.html", "workshop", "workshop",
         counts=counts, chosen=chosen, vehicles=vehicles, owners=owners, due_total=due_total,
@@ -93,7 +107,8 @@ async def workshop_page(
         search=search, rows=rows, total=total, offset=offset,
         page_size=PAGE_SIZE, clock=clock, pager_query=params.without(q, "offset"),
         due_query=params.without(q, "due_offset"), alerts=alerts,
-        alert_max=settings.alert_max_reminders, effect=effect,
+        alert_max=settings.alert_max_reminders, effect=effect, doubt=doubt,
+        doubt_total=doubt_total, notice=flash.pop(request),
     )  # fmt: skip
 
 
@@ -125,5 +140,64 @@ async def customer_page(
         request, "customer.html", customer.name, "workshop",
         customer=customer, vehicles=vehicles, visits=visits, messages=messages, total=total,
         offset=offset, page_size=100, plates=plates, clock=clock, today=clock.today(),
-        urgency=urgency, pager_query=params.without(q, "offset"),
+        urgency=urgency, pager_query=params.without(q, "offset"), notice=flash.pop(request),
+        back=f"/dashboard/customers/{customer.id}#messages",
     )  # fmt: skip
+
+
+Csrf = Annotated[str, Form()]
+Next = Annotated[str, Form()]
+
+
+def _back(target: str) -> RedirectResponse:
+    # Only this dashboard's own pages: a form must not bounce the browser to another site.
+    safe = target if target.startswith("/dashboard/") and "//" not in target else None
+    return RedirectResponse(safe or "/dashboard/workshop#doubt", status_code=303)
+
+
+def _who(request: Request) -> str:
+    host = request.client.host if request.client else "unknown"
+    return f"the dashboard ({host})"
+
+
+@router.post("/messages/{message_id}/resend")
+async def resend_message(
+    request: Request, message_id: uuid.UUID, clock: ClockDep, db: DbDep,
+    csrf: Csrf = "", next: Next = "",
+) -> Response:  # fmt: skip
+    """Queue an in-doubt (or failed) message again; the customer may then get it twice."""
+    web_session.check_csrf(request, csrf)
+    if not web_session.is_logged_in(request):
+        return to_login(request)
+    t = translator(web_session.language(request))
+    try:
+        # Commit before redirecting: the page the browser loads next must show the change.
+        async with session_scope(db) as session:
+            await messaging_service.retry_message(
+                session, message_id, clock.now(), by=_who(request)
+            )
+        flash.push(request, t["resent_done"])
+    except DomainError as exc:
+        flash.push(request, exc.detail, bad=True)
+    return _back(next)
+
+
+@router.post("/messages/{message_id}/resolve")
+async def resolve_message(
+    request: Request, message_id: uuid.UUID, clock: ClockDep, db: DbDep,
+    outcome: Annotated[str, Form()] = "", csrf: Csrf = "", next: Next = "",
+) -> Response:  # fmt: skip
+    """Settle an in-doubt message as sent (it arrived) or failed (it did not)."""
+    web_session.check_csrf(request, csrf)
+    if not web_session.is_logged_in(request):
+        return to_login(request)
+    t = translator(web_session.language(request))
+    try:
+        async with session_scope(db) as session:
+            await messaging_service.resolve_message(
+                session, message_id, outcome, clock.now(), by=_who(request)
+            )
+        flash.push(request, t["resolved_sent" if outcome == "sent" else "resolved_failed"])
+    except DomainError as exc:
+        flash.push(request, exc.detail, bad=True)
+    return _back(next)

@@ -1,4 +1,4 @@
-"""The provider interface and its three possible answers."""
+"""The provider interface, its three possible answers, and how transport errors classify."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import email.utils
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
+
+import httpx
 
 from lacak.messaging.schemas import TemplateRef
 
@@ -31,11 +33,17 @@ class Accepted:
 
 @dataclass(frozen=True, slots=True)
 class Retryable:
-    """A passing failure (timeout, 5xx, rate limit); try again later."""
+    """A passing failure (timeout, 5xx, rate limit); try again later.
+
+    `maybe_sent` says the request may have reached the provider although no answer came
+    (read timeout, connection dropped after sending): for a provider that does not
+    de-duplicate, sending again could deliver the message twice.
+    """
 
     code: str
     reason: str
     retry_after: float | None = None
+    maybe_sent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,8 @@ class Provider(Protocol):
     """Sends one message and classifies the answer; never raises for provider errors."""
 
     name: str
+    # True only when sending the same message again cannot reach the recipient twice.
+    dedupes: bool
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Send `message` once."""
@@ -61,6 +71,28 @@ class Provider(Protocol):
     async def aclose(self) -> None:
         """Release connections."""
         ...
+
+
+# Errors raised before a single byte of the request left: always safe to send again.
+_NEVER_LEFT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
+
+
+def transport_failure(exc: httpx.HTTPError, service: str) -> Retryable:
+    """Classify an httpx error: never sent (connect/pool) or maybe sent (everything later)."""
+    if isinstance(exc, _NEVER_LEFT):
+        return Retryable("network", f"could not reach {service}: {type(exc).__name__}")
+    if isinstance(exc, httpx.TimeoutException):
+        # A read or write timeout: the request (or part of it) was already on the wire.
+        return Retryable("timeout", f"{service} did not answer in time", maybe_sent=True)
+    # Connection reset or closed after the request was written, a broken answer...
+    return Retryable(
+        "no_answer", f"{service} dropped the connection: {type(exc).__name__}", maybe_sent=True
+    )
 
 
 def parse_retry_after(value: str | None) -> float | None:

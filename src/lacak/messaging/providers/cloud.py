@@ -14,6 +14,7 @@ from lacak.messaging.providers.base import (
     Retryable,
     SendResult,
     parse_retry_after,
+    transport_failure,
 )
 from lacak.messaging.providers.http import ShardedClient
 
@@ -82,6 +83,8 @@ class CloudProvider:
     """Sends through `POST {base}/{phone_number_id}/messages` with a bearer token."""
 
     name = "cloud"
+    # Meta documents no idempotency key: a resend is a second message.
+    dedupes = False
 
     def __init__(self, settings: Settings) -> None:
         token = settings.whatsapp_cloud_token
@@ -102,21 +105,17 @@ class CloudProvider:
                 "not_configured",
                 "WHATSAPP_CLOUD_TOKEN and WHATSAPP_CLOUD_PHONE_NUMBER_ID must be set.",
             )
-        # Meta ignores the header; providers (and our fake) that honour it dedupe resends.
-        headers = {"Idempotency-Key": message.idempotency_key}
         try:
-            response = await self._http.post(
-                self._url, json=build_payload(message), headers=headers
-            )
-        except httpx.TimeoutException:
-            return Retryable("timeout", "the WhatsApp Cloud API did not answer in time")
-        except httpx.TransportError as exc:
-            return Retryable("network", f"could not reach the WhatsApp Cloud API: {exc}")
+            response = await self._http.post(self._url, json=build_payload(message))
+        except httpx.HTTPError as exc:
+            return transport_failure(exc, "the WhatsApp Cloud API")
         if response.is_success:
             try:
                 return Accepted(str(response.json()["messages"][0]["id"]))
             except (ValueError, KeyError, IndexError, TypeError):
-                return Retryable("bad_response", "accepted but no message id in the answer")
+                # A 2xx means Meta took it; only the id is missing, so do not send again.
+                return Retryable("bad_response", "accepted but no message id in the answer",
+                                 maybe_sent=True)  # fmt: skip
         return classify_error(response)
 
     async def aclose(self) -> None:

@@ -14,6 +14,8 @@ class ConsoleProvider:
     """Prints instead of sending; the default until a real provider is configured."""
 
     name = "console"
+    # Nothing leaves the process, so "sending twice" is only a second log line.
+    dedupes = True
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Log the message and accept it."""

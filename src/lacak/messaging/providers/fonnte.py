@@ -12,6 +12,7 @@ from lacak.messaging.providers.base import (
     Retryable,
     SendResult,
     parse_retry_after,
+    transport_failure,
 )
 
 
@@ -38,6 +39,8 @@ class FonnteProvider:
     """Sends text messages through the Fonnte gateway."""
 
     name = "fonnte"
+    # Fonnte queues every request it receives: a resend is a second message.
+    dedupes = False
 
     def __init__(self, settings: Settings) -> None:
         token = settings.fonnte_token
@@ -60,27 +63,30 @@ class FonnteProvider:
             "message": render_text(message),
             "countryCode": self._country,
         }
-        headers = {"Idempotency-Key": message.idempotency_key}
         try:
-            response = await self._http.post(self._url, data=form, headers=headers)
-        except httpx.TimeoutException:
-            return Retryable("timeout", "Fonnte did not answer in time")
-        except httpx.TransportError as exc:
-            return Retryable("network", f"could not reach Fonnte: {exc}")
+            response = await self._http.post(self._url, data=form)
+        except httpx.HTTPError as exc:
+            return transport_failure(exc, "Fonnte")
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         if response.status_code == 429 or response.status_code >= 500:
             return Retryable(str(response.status_code), f"HTTP {response.status_code}", retry_after)
         try:
             data = response.json()
         except ValueError:
-            return Retryable("bad_response", f"HTTP {response.status_code}, not JSON")
+            data = None
+        if not isinstance(data, dict):
+            # Fonnte answers 200 for success and refusal alike; an unreadable 2xx may
+            # have been an acceptance, so it must not be sent again blindly.
+            return Retryable("bad_response", f"HTTP {response.status_code}, not a JSON object",
+                             maybe_sent=response.is_success)  # fmt: skip
         if response.status_code == 401:
             return Permanent("bad_token", str(data.get("reason") or "unauthorized"))
         if data.get("status") is True:
             ids = data.get("id") or []
             if isinstance(ids, list) and ids:
                 return Accepted(str(ids[0]))
-            return Retryable("bad_response", "accepted but no message id in the answer")
+            return Retryable("bad_response", "accepted but no message id in the answer",
+                             maybe_sent=True)  # fmt: skip
         return classify_reason(str(data.get("reason") or f"HTTP {response.status_code}"))
 
     async def aclose(self) -> None:

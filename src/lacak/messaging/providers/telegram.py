@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -26,6 +27,7 @@ from lacak.messaging.providers.base import (
     Permanent,
     Retryable,
     SendResult,
+    transport_failure,
 )
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class TelegramProvider:
     """Sends text (Telegram HTML) or a photo with caption to a chat id."""
 
     name = "telegram"
+    # The Bot API has no idempotency key: a resend is a second message in the chat.
+    dedupes = False
 
     def __init__(self, settings: Settings) -> None:
         token = settings.telegram_bot_token
@@ -75,8 +79,7 @@ class TelegramProvider:
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             return Retryable("429", exc.message, retry_after=seconds)
         except (TimedOut, NetworkError) as exc:
-            # NetworkError covers 5xx answers and dropped connections.
-            return Retryable("network", str(exc))
+            return _network_failure(exc)
         except (InvalidToken, Forbidden, BadRequest) as exc:
             return Permanent(type(exc).__name__, exc.message)
         except TelegramError as exc:
@@ -88,6 +91,16 @@ class TelegramProvider:
         if self._bot is not None and self._ready:
             await self._bot.shutdown()
             self._ready = False
+
+
+def _network_failure(exc: NetworkError) -> Retryable:
+    # python-telegram-bot wraps httpx errors (kept as the cause) and 5xx answers alike;
+    # the cause tells a request that never left from one that may have reached Telegram.
+    cause = exc.__cause__
+    if isinstance(cause, httpx.HTTPError):
+        return transport_failure(cause, "Telegram")
+    # No transport cause: Telegram answered (a 5xx), or a timeout of unknown kind.
+    return Retryable("network", str(exc), maybe_sent=isinstance(exc, TimedOut))
 
 
 def _read(path: Path) -> bytes | None:
