@@ -7,7 +7,7 @@ from typing import Any
 import typer
 import uvicorn
 
-from lacak import migrate
+from lacak import logredact, migrate, security
 from lacak.app import create_app
 from lacak.cli import common
 from lacak.cli.doctor import run_doctor
@@ -50,6 +50,7 @@ def serve(
 ) -> None:
     """Migrate the database, then serve the API, dashboard, scheduler and bot."""
     cfg = common.settings()
+    security.harden_var_dir(cfg)
     _, path = resolve_api_token(cfg)
     if path is not None:
         common.console.print(f"API token (LACAK_API_TOKEN not set) is stored in [bold]{path}[/]")
@@ -57,7 +58,19 @@ def serve(
     app = create_app(cfg)
     bind_host, bind_port = host or cfg.host, port or cfg.port
     common.console.print(f"lacak on http://{bind_host}:{bind_port}  (docs at /docs)")
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level=cfg.log_level.lower())
+    # Secrets in URLs (webhook tokens) and phone numbers never reach a log line.
+    logredact.install()
+    uvicorn.run(
+        app,
+        host=bind_host,
+        port=bind_port,
+        log_level=cfg.log_level.lower(),
+        log_config=logredact.uvicorn_log_config(),
+        # X-Forwarded-* only from LACAK_TRUSTED_PROXIES (the app applies the same list).
+        proxy_headers=bool(cfg.trusted_proxies),
+        forwarded_allow_ips=cfg.trusted_proxies or None,
+        server_header=False,
+    )
 
 
 def demo(

@@ -19,6 +19,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Enter LACAK_API_TOKEN (see var/api_token when it was generated).",
     },
     "bad_token": {"id": "Token salah.", "en": "Wrong token."},
+    "too_many_attempts": {
+        "id": "Terlalu banyak percobaan salah. Coba lagi dalam {minutes} menit.",
+        "en": "Too many wrong attempts. Try again in {minutes} minutes.",
+    },
     "last_7_days": {"id": "7 hari terakhir", "en": "Last 7 days"},
     "winrate": {"id": "Winrate", "en": "Winrate"},
     "decided": {"id": "Selesai (W/L)", "en": "Decided (W/L)"},
@@ -81,6 +85,27 @@ WORDS: dict[str, dict[str, str]] = {
     "model": {"id": "Model", "en": "Model"},
     "customer": {"id": "Pelanggan", "en": "Customer"},
     "sending": {"id": "Mengirim", "en": "Sending"},
+    # messages in doubt (docs/messaging.md)
+    "in_doubt": {"id": "Belum pasti", "en": "In doubt"},
+    "in_doubt_title": {"id": "Pesan belum pasti terkirim", "en": "Messages in doubt"},
+    "in_doubt_help": {
+        "id": "Permintaan ke penyedia sudah dimulai, tetapi jawabannya tidak tercatat "
+        "(server berhenti atau waktu habis). Pesan mungkin sudah diterima pelanggan, jadi "
+        "tidak dikirim ulang otomatis. Tanyakan ke pelanggan, lalu tandai atau kirim ulang.",
+        "en": "The request to the provider had started but its answer was never recorded "
+        "(the server stopped or timed out). The customer may already have the message, so "
+        "it is not sent again by itself. Check with the customer, then mark it or resend.",
+    },
+    "request_started": {"id": "Permintaan dimulai", "en": "Request started"},
+    "resend": {"id": "Kirim ulang", "en": "Send again"},
+    "mark_sent": {"id": "Sudah diterima", "en": "It arrived"},
+    "mark_failed": {"id": "Tidak diterima", "en": "It did not arrive"},
+    "resent_done": {
+        "id": "Pesan diantrekan untuk dikirim ulang.",
+        "en": "The message is queued to be sent again.",
+    },
+    "resolved_sent": {"id": "Pesan ditandai terkirim.", "en": "The message is marked sent."},
+    "resolved_failed": {"id": "Pesan ditandai gagal.", "en": "The message is marked failed."},
     "phone": {"id": "Telepon", "en": "Phone"},
     "next_visit": {"id": "Servis berikutnya", "en": "Next service"},
     "last_service": {"id": "Servis terakhir", "en": "Last service"},
@@ -159,6 +184,10 @@ WORDS: dict[str, dict[str, str]] = {
     "reason_opted_out": {"id": "berhenti langganan", "en": "opted out"},
     "reason_invalid_phone": {"id": "nomor tidak valid", "en": "invalid phone number"},
     "reason_failed": {"id": "gagal", "en": "failed"},
+    "reason_in_doubt": {
+        "id": "mungkin terkirim, belum pasti: periksa pesan yang belum pasti",
+        "en": "sent? not certain, check the messages in doubt",
+    },
     "count": {"id": "Jumlah", "en": "Count"},
     "all_alerts": {"id": "Semua peringatan", "en": "All alerts"},
     "effectiveness": {"id": "Efektivitas pengingat", "en": "Reminder effectiveness"},

@@ -1,4 +1,4 @@
-"""Dashboard routes: login/logout, static assets, and the overview page."""
+"""Dashboard routes: login/logout (throttled, server-side sessions), static assets, overview."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
+from lacak.api.throttle import AuthGate, TooManyAttempts, client_key
 from lacak.backup import service as backup_service
 from lacak.scheduler import service as scheduler_service
 from lacak.signals import stats as signals_stats
 from lacak.signals import stats_prompts
 from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
 from lacak.web import session as web_session
+from lacak.web import sessions as web_sessions
+from lacak.web.i18n import translator
 from lacak.web.pages_activity import router as activity_router
 from lacak.web.pages_backups import router as backups_router
 from lacak.web.pages_exports import router as exports_router
@@ -54,27 +57,56 @@ async def login_form(request: Request, next: str = "/dashboard") -> Response:
 @router.post("/login")
 async def login(
     request: Request,
-    token: Annotated[str, Form()],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    token: Annotated[str, Form(max_length=4096)],
     csrf: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/dashboard",
 ) -> Response:
-    """Check the token; on success start a session and go where the user was heading."""
+    """Check the token (throttled); on success start a server-side session and go on."""
     web_session.check_csrf(request, csrf)
-    if not web_session.check_token(request, token):
-        response = page(request, "login.html", "login", "", next=_safe_next(next), error="bad")
-        response.status_code = 401
+    gate: AuthGate = request.app.state.auth_gate
+    try:
+        if not await gate.check(request, token.strip(), request.app.state.api_token):
+            return _login_error(request, next, "bad_token", 401)
+    except TooManyAttempts as exc:
+        response = _login_error(request, next, "too_many_attempts", 429, exc.retry_after)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    old = web_session.current(request)
+    if old is not None:
+        # A login always gets a fresh id: an id known before login is worth nothing after.
+        await web_sessions.end(session, old.id_hash)
+    policy = web_sessions.SessionPolicy.from_settings(settings)
+    session_id = await web_sessions.start(
+        session, key=request.app.state.session_key, now=clock.now(), policy=policy,
+        client=client_key(request), user_agent=request.headers.get("user-agent"),
+    )  # fmt: skip
+    lang = request.session.get(web_session.LANG)
     request.session.clear()
-    request.session[web_session.LOGGED_IN] = True
-    return RedirectResponse(_safe_next(next), status_code=303)
+    if lang:
+        request.session[web_session.LANG] = lang
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    web_session.set_session_cookie(
+        response, request, session_id, int(policy.absolute.total_seconds())
+    )
+    return response
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
-    """End the session."""
+async def logout(
+    request: Request, session: SessionDep, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """End the session on the server and in the browser."""
     web_session.check_csrf(request, csrf)
+    active = web_session.current(request)
+    if active is not None:
+        await web_sessions.end(session, active.id_hash)
     request.session.clear()
-    return RedirectResponse("/dashboard/login", status_code=303)
+    response = RedirectResponse("/dashboard/login", status_code=303)
+    web_session.clear_session_cookie(response, request.scope)
+    return response
 
 
 @router.get("")
@@ -102,3 +134,13 @@ async def overview(
 def _safe_next(target: str) -> str:
     # Only same-site dashboard paths: never bounce a fresh login to another host.
     return target if target.startswith("/dashboard") and "//" not in target else "/dashboard"
+
+
+def _login_error(
+    request: Request, target: str, phrase: str, status: int, wait: int | None = None
+) -> Response:
+    t = translator(web_session.language(request))
+    text = t[phrase].format(minutes=max(1, -(-(wait or 0) // 60)))
+    response = page(request, "login.html", "login", "", next=_safe_next(target), error=text)
+    response.status_code = status
+    return response
