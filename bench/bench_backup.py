@@ -22,6 +22,7 @@ from pathlib import Path
 from lacak import migrate
 from lacak.backup import service
 from lacak.backup.archive import verify_archive
+from lacak.backup.keys import load_key
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
@@ -129,7 +130,7 @@ async def run(size_mb: int) -> None:
     if outcome.status != "ok" or outcome.location is None:
         raise SystemExit(f"backup failed: {outcome.error}")
     started = time.perf_counter()
-    verify_archive(Path(outcome.location))
+    verify_archive(Path(outcome.location), load_key(settings))
     verify = time.perf_counter() - started
     archive_mb = (outcome.size_bytes or 0) / MB
     print(f"database               {db_bytes / MB:,.0f} MB ({settings.backup_compress_level=})")

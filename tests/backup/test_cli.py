@@ -1,4 +1,4 @@
-"""`lacak backup run|list|restore` end to end through Typer (SQLite, private files)."""
+"""`lacak backup run|list|verify|restore|key` end to end through Typer (SQLite, private files)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from lacak.cli.main import app
 from lacak.config import get_settings
 from lacak.db import Database
 from tests import dbutil
 from tests.backup.helpers import dump, fill
+from tests.backup.tamper import rebuild
 
 
 @pytest.fixture
@@ -83,3 +84,87 @@ def test_auth_gdrive_headless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert f"{drive.url}/auth?client_id=cid" in result.output.replace("\n", "")
     assert token_file.stat().st_mode & 0o777 == 0o600
     assert '"refresh_token": "refresh-me"' in token_file.read_text()
+
+
+def _one_sentence(result: Result, starts: str) -> str:
+    """The whole stderr as one line; it must be our single error sentence, no traceback."""
+    text = " ".join(result.stderr.split())
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert text.startswith(f"error: {starts}"), text
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return text
+
+
+def test_verify_good_and_tampered(env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["backup", "run"]).exit_code == 0
+    [backup_id] = runner.invoke(app, ["backup", "list", "--ids"]).stdout.split()
+
+    good = runner.invoke(app, ["backup", "verify", backup_id])
+    assert good.exit_code == 0, good.output
+    [line] = good.stdout.splitlines()
+    assert line.startswith(f"backup {backup_id} on local:")
+    assert "is good" in line and "authenticated (key id " in line
+
+    archive = next((tmp_path / "var" / "backups").iterdir())
+    rebuild(archive, files={"logs/active_signals.jsonl": b'{"signal_id": "planted"}\n'})
+    bad = runner.invoke(app, ["backup", "verify", backup_id])
+    text = _one_sentence(bad, f"backup {backup_id} is not usable: ")
+    assert "changed after it was signed" in text
+    assert bad.stdout == ""
+
+
+def test_failures_are_one_sentence(
+    env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["backup", "verify", "2020-01-01"])
+    assert "no backup '2020-01-01'" in _one_sentence(missing, "backup 2020-01-01 is not usable")
+    into = f"sqlite+aiosqlite:///{tmp_path / 'never.db'}"
+    refused = runner.invoke(app, ["backup", "restore", "2020-01-01", "--into", into])
+    _one_sentence(refused, "restore refused: no backup '2020-01-01'")
+    # An unexpected error (here: a database URL nobody can open) is one sentence too.
+    odd = runner.invoke(app, ["backup", "restore", "2020-01-01", "--into", "nosuchdb://x"])
+    _one_sentence(odd, "restore failed: NoSuchModuleError: ")
+
+    monkeypatch.setenv("LACAK_BACKUP_KEY", "too-short")
+    get_settings.cache_clear()
+    failed = runner.invoke(app, ["backup", "run"])
+    assert "use at least 32 random characters" in _one_sentence(failed, "backup ")
+    assert "too-short" not in failed.output + failed.stderr  # a bad key is not echoed
+
+
+def test_key_command_shows_where_and_prints_on_request(env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    where = runner.invoke(app, ["backup", "key"])
+    assert where.exit_code == 0, where.output
+    key_path = tmp_path / "var" / "backup_key"
+    assert str(key_path) in where.stdout  # on one line, ready to copy
+    assert "Keep a copy apart from the backups" in where.stdout
+    assert key_path.stat().st_mode & 0o777 == 0o600
+    shown = runner.invoke(app, ["backup", "key", "--show"])
+    assert shown.exit_code == 0
+    assert shown.stdout == key_path.read_text()
+    assert key_path.read_text().strip() not in where.stdout
+
+
+def test_old_unsigned_archive_restores_only_with_the_flag(env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["backup", "run"]).exit_code == 0
+    [backup_id] = runner.invoke(app, ["backup", "list", "--ids"]).stdout.split()
+    archive = next((tmp_path / "var" / "backups").iterdir())
+
+    def as_format_1(doc: dict[str, object]) -> None:
+        doc["format_version"] = 1
+
+    rebuild(archive, manifest_edit=as_format_1, drop_mac=True)
+    into = f"sqlite+aiosqlite:///{tmp_path / 'copy.db'}"
+    refused = runner.invoke(app, ["backup", "restore", backup_id, "--into", into])
+    assert "--allow-unauthenticated" in _one_sentence(refused, "restore refused: ")
+    ok = runner.invoke(
+        app, ["backup", "restore", backup_id, "--into", into, "--allow-unauthenticated"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "carried no MAC" in ok.stderr
+    assert asyncio.run(dump(into)) == asyncio.run(dump(env))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import threading
@@ -13,9 +14,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from googleapiclient.http import MediaInMemoryUpload
 
-from lacak.backup import restore, service
+from lacak.backup import restore, service, verify
 from lacak.backup.archive import file_md5
+from lacak.backup.keys import load_key
 from lacak.backup.progress import NO_PROGRESS
+from lacak.backup.signing import NotAuthentic
 from lacak.backup.targets import gdrive_auth as auth
 from lacak.backup.targets import open_target
 from lacak.backup.targets.base import TargetError
@@ -24,6 +27,7 @@ from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database, session_scope
 from tests.backup.helpers import dump, fill
+from tests.backup.tamper import rebuild
 from tests.fakes.gdrive import FOLDER, FakeDrive
 
 CHUNK = 256 * 1024
@@ -284,3 +288,27 @@ async def test_retention_deletes_old_backups_on_drive(
     assert run.status == "ok", run.error
     assert run.deleted == 1
     assert old.id not in drive.files and keep.id in drive.files
+
+
+async def test_key_stays_home_and_drive_backup_verifies(
+    db: Database, dbsettings: Settings, clock: Clock, drive: FakeDrive, tmp_path: Path
+) -> None:
+    await fill(db, prompts=4, signals=2)
+    async with session_scope(db) as session:
+        run = await service.run_backup(session, dbsettings, clock, db)
+    assert run.status == "ok", run.error
+    secret = load_key(dbsettings).secret
+    uploaded = [f for f in drive.files.values() if f.mime_type != FOLDER]
+    assert [f.name for f in uploaded] == ["lacak-backup-2026-11-20.tar.gz"]
+    assert all(secret not in gzip.decompress(f.content) for f in uploaded)
+
+    checked = await verify.verify_backup(dbsettings, "2026-11-20")
+    assert checked.authenticated and checked.target == "gdrive:lacak-backups"
+    # The same archive, edited on Drive by someone without the key, is refused.
+    [archive] = uploaded
+    copy = tmp_path / "edited.tar.gz"
+    copy.write_bytes(archive.content)
+    rebuild(copy, files={"logs/active_signals.jsonl": b'{"signal_id": "planted"}\n'})
+    archive.content = copy.read_bytes()
+    with pytest.raises(NotAuthentic, match="changed after it was signed"):
+        await verify.verify_backup(dbsettings, "2026-11-20")

@@ -11,7 +11,7 @@ import pytest
 
 from lacak import migrate
 from lacak.backup import restore, service
-from lacak.backup.manifest import MANIFEST_NAME, Manifest
+from lacak.backup.manifest import MAC_NAME, MANIFEST_NAME, Manifest
 from lacak.backup.snapshot import take_snapshot
 from lacak.clock import Clock
 from lacak.config import Settings
@@ -73,9 +73,9 @@ async def test_archive_holds_manifest_logs_and_report(
         report = tar.extractfile("whatsapp_report.csv")
         assert report is not None
         csv_lines = report.read().decode().splitlines()
-    assert names[0] == MANIFEST_NAME
+    assert names[:2] == [MANIFEST_NAME, MAC_NAME]
     listed = {f.path for f in manifest.files}
-    assert set(names[1:]) == listed
+    assert set(names[2:]) == listed
     assert {"logs/active_signals.jsonl", "logs/completed_signals.jsonl"} <= listed
     assert "whatsapp_report.csv" in listed
     assert manifest.schema_revision == migrate.head_revision()

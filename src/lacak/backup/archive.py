@@ -1,7 +1,8 @@
-"""Streamed .tar.gz archives: manifest first, then each file; verified while read.
+"""Streamed .tar.gz archives: manifest, its MAC, then each file; verified while read.
 
 Nothing is ever held whole in memory: files go through tarfile in chunks and every
 digest is computed on the fly, so memory stays flat whatever the database size.
+The MAC is checked right after the manifest, before a single file is extracted.
 """
 
 from __future__ import annotations
@@ -14,10 +15,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-from lacak.backup.manifest import CHUNK, MANIFEST_NAME, BackupCorrupt, Manifest, check_member_name
+from lacak.backup import signing
+from lacak.backup.keys import BackupKey
+from lacak.backup.manifest import (
+    CHUNK,
+    MAC_NAME,
+    MANIFEST_NAME,
+    BackupCorrupt,
+    Manifest,
+    check_member_name,
+)
 from lacak.backup.progress import NO_PROGRESS, Progress
+from lacak.files import open_private, private_dir
 
 SUFFIX = ".tar.gz"
+# A manifest lists a few hundred bytes per file; anything this big is not one of ours.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A verified archive's manifest, and whether its MAC proved it authentic."""
+
+    manifest: Manifest
+    authenticated: bool
 
 
 @dataclass(frozen=True)
@@ -65,26 +86,38 @@ class _ProgressReader:
         return data
 
 
+def _member(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = 0o600
+    return info
+
+
 def write_archive(
-    staging: Path, manifest: Manifest, out: Path, level: int = 6, progress: Progress = NO_PROGRESS
+    staging: Path,
+    manifest: Manifest,
+    out: Path,
+    key: BackupKey,
+    level: int = 6,
+    progress: Progress = NO_PROGRESS,
 ) -> ArchiveInfo:
-    """Write `manifest` and the files it lists from `staging` into `out` (atomically)."""
+    """Write `manifest`, its MAC and the files it lists from `staging` into `out` (atomically)."""
     tmp = out.with_name(out.name + ".part")
     progress.phase("compress", sum(f.size for f in manifest.files))
-    with tmp.open("wb") as raw:
+    with open_private(tmp, "wb") as raw:
         sink = _HashingWriter(raw, progress)
         with tarfile.open(fileobj=cast(IO[bytes], sink), mode="w:gz", compresslevel=level) as tar:
             tar.copybufsize = CHUNK  # type: ignore[attr-defined]  # 1 MiB reads instead of 16 KiB: fewer Python round trips
             body = manifest.to_bytes()
-            info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size = len(body)
-            info.mode = 0o644
-            tar.addfile(info, _BytesReader(body))
+            tar.addfile(_member(MANIFEST_NAME, len(body)), _BytesReader(body))
+            mac = signing.sign(key, body, manifest)
+            tar.addfile(_member(MAC_NAME, len(mac)), _BytesReader(mac))
             for entry in manifest.files:
                 path = staging / entry.path
                 info = tar.gettarinfo(str(path), arcname=entry.path)
                 info.uid = info.gid = 0
                 info.uname = info.gname = ""
+                info.mode = 0o600
                 with path.open("rb") as fh:
                     tar.addfile(info, _ProgressReader(fh, progress))
         raw.flush()
@@ -106,38 +139,60 @@ class _BytesReader:
 
 
 def verify_archive(
-    path: Path, extract_to: Path | None = None, progress: Progress = NO_PROGRESS
-) -> Manifest:
-    """Check every member against the manifest (optionally extracting); BackupCorrupt if not."""
+    path: Path,
+    key: BackupKey | None,
+    extract_to: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+    *,
+    allow_unauthenticated: bool = False,
+) -> Checked:
+    """Check the MAC, then every member against the manifest (optionally extracting)."""
     try:
-        return _verify(path, extract_to, progress)
+        return _verify(path, key, extract_to, progress, allow_unauthenticated)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
         raise BackupCorrupt(f"{path.name} is not a readable backup archive: {exc}") from exc
 
 
-def _verify(path: Path, extract_to: Path | None, progress: Progress) -> Manifest:
+def _small_member(tar: tarfile.TarFile, member: tarfile.TarInfo, limit: int) -> bytes:
+    if not member.isfile() or member.size > limit:
+        raise BackupCorrupt(f"{member.name}: not a plausible {member.name} ({member.size} bytes)")
+    handle = tar.extractfile(member)
+    assert handle is not None
+    return handle.read()
+
+
+def _verify(
+    path: Path, key: BackupKey | None, extract_to: Path | None, progress: Progress, allow: bool
+) -> Checked:
     with tarfile.open(str(path), mode="r|gz") as tar:
         first = tar.next()
-        if first is None or first.name != MANIFEST_NAME or not first.isfile():
+        if first is None or first.name != MANIFEST_NAME:
             raise BackupCorrupt(f"{path.name}: {MANIFEST_NAME} is missing (it must come first)")
-        handle = tar.extractfile(first)
-        assert handle is not None
-        manifest = Manifest.from_bytes(handle.read())
+        raw = _small_member(tar, first, MAX_MANIFEST_BYTES)
+        manifest = Manifest.from_bytes(raw)
+        member = tar.next()
+        mac = None
+        if member is not None and member.name == MAC_NAME:
+            mac = _small_member(tar, member, signing.MAX_MAC_BYTES)
+            member = tar.next()
+        # Nothing is extracted from an archive that fails authentication.
+        authenticated = signing.check(key, raw, manifest, mac, allow_unauthenticated=allow)
         if extract_to is not None:
-            (extract_to / MANIFEST_NAME).write_bytes(manifest.to_bytes())
+            with open_private(extract_to / MANIFEST_NAME, "wb") as fh:
+                fh.write(raw)
         progress.phase("verify", sum(f.size for f in manifest.files))
         seen: set[str] = set()
-        while (member := tar.next()) is not None:
+        while member is not None:
             check_member_name(member.name)
             entry = manifest.entry(member.name)
-            if entry is None or not member.isfile():
+            if entry is None or not member.isfile() or member.name in seen:
                 raise BackupCorrupt(f"{member.name}: not listed in {MANIFEST_NAME}")
             src = tar.extractfile(member)
             assert src is not None
             size, digest = _copy_hashed(
-                src, extract_to / member.name if extract_to else None, progress
+                src, extract_to / member.name if extract_to else None, entry.size, progress
             )
             if size != entry.size or digest != entry.sha256:
                 raise BackupCorrupt(
@@ -145,24 +200,29 @@ def _verify(path: Path, extract_to: Path | None, progress: Progress) -> Manifest
                     f"sha256 {entry.sha256[:12]}…; archive has {size} bytes, sha256 {digest[:12]}…)"
                 )
             seen.add(member.name)
+            member = tar.next()
         missing = [f.path for f in manifest.files if f.path not in seen]
         if missing:
             raise BackupCorrupt(f"{', '.join(missing)}: listed in {MANIFEST_NAME} but missing")
-    return manifest
+    return Checked(manifest, authenticated)
 
 
-def _copy_hashed(src: IO[bytes], dest: Path | None, progress: Progress) -> tuple[int, str]:
+def _copy_hashed(
+    src: IO[bytes], dest: Path | None, limit: int, progress: Progress
+) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     out: Any = None
     if dest is not None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        out = dest.open("wb")
+        private_dir(dest.parent)
+        out = open_private(dest, "wb")
     try:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
             progress.advance(len(chunk))
+            if size > limit:
+                break  # larger than the manifest says: no point filling the disk
             if out is not None:
                 out.write(chunk)
     finally:

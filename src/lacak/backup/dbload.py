@@ -23,11 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lacak import migrate
-from lacak.backup.manifest import Manifest
+from lacak.backup.manifest import CHUNK, Manifest
 from lacak.backup.progress import NO_PROGRESS, Progress
-from lacak.backup.rows import TypedTable, reflect_tables
+from lacak.backup.rows import VOLATILE_TABLES, TypedTable, reflect_tables
+from lacak.backup.schema_check import scratch_upgrade
 from lacak.backup.snapshot import JSONL_DIR, SQLITE_FILE
 from lacak.db import Database, create_engine
+from lacak.files import create_private, open_private, private_dir
 from lacak.models import Base
 
 BATCH = 2000
@@ -52,7 +54,7 @@ def seeded_tables() -> frozenset[str]:
     """
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "seed.db"
-        migrate.upgrade(f"sqlite+aiosqlite:///{path.as_posix()}")
+        scratch_upgrade(f"sqlite+aiosqlite:///{path.as_posix()}")
         conn = sqlite3.connect(str(path))
         try:
             names = [
@@ -79,7 +81,7 @@ async def is_empty(url: str) -> bool:
         async with engine.connect() as conn:
             names = set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
             for table in Base.metadata.sorted_tables:
-                if table.name in names and table.name not in seeded:
+                if table.name in names and table.name not in seeded | VOLATILE_TABLES:
                     query = sa.select(sa.literal(1)).select_from(table).limit(1)
                     if (await conn.execute(query)).first() is not None:
                         return False
@@ -111,7 +113,11 @@ async def load(
     target_file = sqlite_path(url)
     if fmt == "sqlite-file" and target_file is not None:
         await asyncio.to_thread(_put_file, extracted / SQLITE_FILE, target_file, progress)
+        await _clear_volatile(url)
         return
+    if target_file is not None and not target_file.exists():
+        # Created here, owner-only, before SQLite creates it with the umask's mode.
+        await asyncio.to_thread(_create_private_file, target_file)
     await migrate.upgrade_async(url, manifest.schema_revision or "head")
     total = sum(int(n) for n in manifest.database.get("tables", {}).values())
     progress.phase("load", total)
@@ -134,6 +140,24 @@ async def load(
         await engine.dispose()
 
 
+async def _clear_volatile(url: str) -> None:
+    # A page-exact copy brings the source's dashboard sessions and lockouts along; they
+    # describe that machine's present, not the restored data (docs/security.md).
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            names = set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
+            for name in sorted(VOLATILE_TABLES & names):
+                await conn.execute(sa.text(f'DELETE FROM "{name}"'))
+    finally:
+        await engine.dispose()
+
+
+def _create_private_file(path: Path) -> None:
+    private_dir(path.parent)
+    create_private(path)
+
+
 def _remove_sqlite_files(path: Path) -> None:
     for extra in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{extra}").unlink(missing_ok=True)
@@ -141,9 +165,11 @@ def _remove_sqlite_files(path: Path) -> None:
 
 def _put_file(source: Path, dest: Path, progress: Progress) -> None:
     progress.phase("load", source.stat().st_size)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)
     tmp = dest.with_name(dest.name + ".restoring")
-    shutil.copyfile(source, tmp)
+    # The restored database is owner-only from its first byte, whatever the umask.
+    with source.open("rb") as src, open_private(tmp, "wb") as out:
+        shutil.copyfileobj(src, out, CHUNK)
     progress.advance(source.stat().st_size)
     os.replace(tmp, dest)
 

@@ -9,7 +9,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 MANIFEST_NAME = "manifest.json"
-FORMAT_VERSION = 1
+MAC_NAME = "manifest.hmac"  # the manifest's authentication code (lacak.backup.signing)
+# 2: archives carry MAC_NAME right after the manifest (1: before authentication).
+FORMAT_VERSION = 2
 CHUNK = 1024 * 1024
 
 
@@ -59,7 +61,8 @@ class Manifest:
                 database=dict(doc["database"]),
                 files=files,
                 notes=[str(n) for n in doc.get("notes", [])],
-                format_version=int(doc.get("format_version", FORMAT_VERSION)),
+                # Absent only in hand-made manifests: treat as the oldest (unsigned) format.
+                format_version=int(doc.get("format_version", 1)),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise BackupCorrupt(f"{MANIFEST_NAME} is unreadable: {exc}") from exc
@@ -79,7 +82,8 @@ class Manifest:
 def check_member_name(name: str) -> None:
     """Refuse absolute paths and `..` so extraction never leaves its folder."""
     pure = PurePosixPath(name)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or name == MANIFEST_NAME:
+    reserved = name in (MANIFEST_NAME, MAC_NAME)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or reserved:
         raise BackupCorrupt(f"{MANIFEST_NAME} lists an unsafe file name: {name!r}")
 
 

@@ -22,7 +22,10 @@ from lacak.models import Base
 
 # The statistics rollup is derived from `signals` and rebuilds itself after a restore.
 DERIVED_TABLES = frozenset({"signal_stats_days", "signal_stats_dirty", "signal_stats_meta"})
-SKIP_TABLES = frozenset({"alembic_version"}) | DERIVED_TABLES
+# Dashboard sessions and failed-login records belong to this machine's present: restoring
+# them would bring ended sessions and old lockouts back (docs/security.md).
+VOLATILE_TABLES = frozenset({"dashboard_sessions", "auth_failures", "auth_lockouts"})
+SKIP_TABLES = frozenset({"alembic_version"}) | DERIVED_TABLES | VOLATILE_TABLES
 
 Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from lacak.api.params import SchemaExtra
 
 
 class BackupRunOut(BaseModel):
@@ -28,10 +31,14 @@ class BackupRunOut(BaseModel):
     created_at: datetime
 
 
+# What `_named_targets_only` lets through, for the OpenAPI document.
+TARGET_PATTERN = r"^(?:local|gdrive(?::[\s\S]*)?)$"
+
+
 class BackupRequest(BaseModel):
     """Body of POST /backups (optional)."""
 
-    target: str | None = Field(
+    target: Annotated[str, SchemaExtra(pattern=TARGET_PATTERN)] | None = Field(
         None,
         description='"local", "gdrive" or "gdrive:ROOT"; default LACAK_BACKUP_TARGET. '
         "Folder paths are accepted only by the CLI (`lacak backup run --target DIR`).",

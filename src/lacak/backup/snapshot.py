@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from lacak.backup.progress import NO_PROGRESS, Progress
 from lacak.backup.rows import reflect_tables, table_order
 from lacak.db import Database
+from lacak.files import create_private, open_private, private_dir
 
 SQLITE_FILE = "db/lacak.sqlite3"
 JSONL_DIR = "db"
@@ -62,7 +63,8 @@ def sqlite_snapshot(source: Path, dest: Path, progress: Progress = NO_PROGRESS) 
     """Copy `source` with SQLite's online backup API; blocking."""
     if not source.exists():
         raise FileNotFoundError(f"SQLite database {source} does not exist")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)
+    create_private(dest)  # SQLite keeps an existing file's mode (and gives it to its journal)
     src = sqlite3.connect(str(source), timeout=30)
     dst = sqlite3.connect(str(dest))
     try:
@@ -97,7 +99,7 @@ def _sqlite_revision(conn: sqlite3.Connection) -> str | None:
 
 async def _jsonl_snapshot(db: Database, staging: Path, progress: Progress) -> SnapshotInfo:
     out_dir = staging / JSONL_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     info = SnapshotInfo(db.dialect, "jsonl", None)
     async with db.engine.connect() as conn:
         conn = await conn.execution_options(
@@ -117,7 +119,7 @@ async def _jsonl_snapshot(db: Database, staging: Path, progress: Progress) -> Sn
             progress.phase("snapshot", sum(counts.values()))
             for typed in tables:
                 written = 0
-                with (out_dir / f"{typed.name}.jsonl").open("w", encoding="utf-8") as fh:
+                with open_private(out_dir / f"{typed.name}.jsonl", "w", encoding="utf-8") as fh:
                     result = await conn.stream(
                         typed.select_ordered().execution_options(yield_per=BATCH)
                     )

@@ -29,6 +29,8 @@ async def backup_job(ctx: JobContext) -> Mapping[str, Any]:
         "location": run.location,
         "size_bytes": run.size_bytes,
         "deleted": run.deleted,
+        # Parts skipped (e.g. a report that could not be written): the backup is still good.
+        "warnings": run.error,
     }
 
 

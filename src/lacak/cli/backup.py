@@ -1,11 +1,19 @@
-"""`lacak backup run|list|restore|auth`: thin commands over lacak.backup with progress bars."""
+"""`lacak backup run|list|verify|restore|key|auth`: thin commands over lacak.backup.
+
+Every failure ends as one sentence on stderr and exit code 1; the trace of an unexpected
+error goes to the debug log (`lacak -v backup ...`), never to the user's screen.
+"""
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -16,7 +24,8 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from lacak.backup import restore, service
+from lacak.backup import restore, service, verify
+from lacak.backup.keys import KeyProblem, load_key
 from lacak.backup.manifest import BackupCorrupt
 from lacak.backup.targets import gdrive_auth as auth
 from lacak.backup.targets import open_target
@@ -24,11 +33,54 @@ from lacak.backup.targets.base import TargetError
 from lacak.cli import common
 from lacak.db import session_scope
 
-app = typer.Typer(help="Backups: run, list, restore, authorise Google Drive.", no_args_is_help=True)
+log = logging.getLogger(__name__)
+
+app = typer.Typer(
+    help="Backups: run, list, verify, restore, show the key, authorise Google Drive.",
+    no_args_is_help=True,
+)
 
 TargetOpt = typer.Option(
     None, "--target", "-t", help='"local", a folder path, "gdrive" or "gdrive:ROOT_FOLDER"'
 )
+AllowUnauthenticatedOpt = typer.Option(
+    False,
+    "--allow-unauthenticated",
+    help="Accept an archive without a MAC (made before archives were signed). Only for "
+    "files whose whole history you trust.",
+)
+# Failures whose message already says what happened and what to do.
+EXPECTED = (
+    verify.RestoreRefused,
+    BackupCorrupt,
+    TargetError,
+    KeyProblem,
+    auth.AuthProblem,
+    OSError,
+)
+
+
+def _sentence(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 600 else text[:600] + "…"
+
+
+@contextmanager
+def one_sentence(what: str, unexpected: str | None = None) -> Iterator[None]:
+    """Turn any failure inside into `error: WHAT: reason` on stderr and exit code 1.
+
+    `unexpected` replaces `what` for errors lacak did not foresee (e.g. "restore failed"
+    where "restore refused" would be wrong).
+    """
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise  # Typer's own exits and prompts cut short
+    except EXPECTED as exc:
+        common.fail(f"{what}: {_sentence(exc)}")
+    except Exception as exc:
+        log.debug("%s", unexpected or what, exc_info=True)
+        common.fail(f"{unexpected or what}: {type(exc).__name__}: {_sentence(exc)}")
 
 
 class RichProgress:
@@ -99,15 +151,20 @@ def run_cmd(
                 "error": run.error,
             }
 
-    outcome = common.run(go())
+    with one_sentence("backup failed"):
+        outcome = common.run(go())
     if json_out:
         common.print_json(outcome)
     elif outcome["status"] == "ok":
         common.console.print(
-            f"[green]backup {outcome['backup_id']} ok[/]: {outcome['location']} "
+            f"[green]backup {outcome['backup_id']} ok[/]: {escape(str(outcome['location']))} "
             f"({_size(outcome['size_bytes'])}, {outcome['files']} files, "  # type: ignore[arg-type]
-            f"{outcome['deleted']} old removed, {outcome['duration_seconds']} s)"
+            f"{outcome['deleted']} old removed, {outcome['duration_seconds']} s)",
+            soft_wrap=True,
         )
+        if outcome["error"]:
+            # The archive is good; a part of it (logs, report CSV) or retention was skipped.
+            common.err_console.print(f"[yellow]warning:[/] {escape(str(outcome['error']))}")
     if outcome["status"] != "ok":
         common.fail(f"backup {outcome['backup_id']} failed: {outcome['error']}")
 
@@ -120,10 +177,8 @@ def list_cmd(
 ) -> None:
     """Backups on the target, oldest first: the id first on each line, then size, time, place."""
     cfg = common.settings()
-    try:
+    with one_sentence("cannot list backups"):
         backups = common.run(open_target(cfg, target).list())
-    except (TargetError, auth.AuthProblem) as exc:
-        common.fail(str(exc))
     if json_out:
         common.print_json(
             [
@@ -145,6 +200,28 @@ def list_cmd(
             print(f"{b.backup_id}\t{_size(b.size)}\t{modified}\t{b.location}")
 
 
+@app.command("verify")
+def verify_cmd(
+    backup_id: str = typer.Argument(..., help="Backup id (its date, YYYY-MM-DD)"),
+    target: str | None = TargetOpt,
+    allow_unauthenticated: bool = AllowUnauthenticatedOpt,
+) -> None:
+    """Check one backup completely (MAC, every file, schema objects) without restoring it."""
+    cfg = common.settings()
+    progress = RichProgress()
+    with one_sentence(f"backup {backup_id} is not usable"), progress.bars:
+        result = common.run(
+            verify.verify_backup(
+                cfg,
+                backup_id,
+                target=target,
+                allow_unauthenticated=allow_unauthenticated,
+                progress=progress,
+            )
+        )
+    print(result.line())
+
+
 @app.command("restore")
 def restore_cmd(
     backup_id: str = typer.Argument(..., help="Backup id (its date, YYYY-MM-DD)"),
@@ -155,23 +232,58 @@ def restore_cmd(
     force: bool = typer.Option(
         False, "--force", help="Replace the contents of a non-empty database"
     ),
+    allow_unauthenticated: bool = AllowUnauthenticatedOpt,
 ) -> None:
     """Verify a backup and restore it into an empty database, then upgrade its schema."""
     cfg = common.settings()
     progress = RichProgress()
-    try:
-        with progress.bars:
-            result = common.run(
-                restore.restore_backup(
-                    cfg, backup_id, target=target, into=into, force=force, progress=progress
-                )
+    with one_sentence("restore refused", "restore failed"), progress.bars:
+        result = common.run(
+            restore.restore_backup(
+                cfg,
+                backup_id,
+                target=target,
+                into=into,
+                force=force,
+                allow_unauthenticated=allow_unauthenticated,
+                progress=progress,
             )
-    except (restore.RestoreRefused, BackupCorrupt, TargetError, auth.AuthProblem) as exc:
-        common.fail(f"restore refused: {exc}")
+        )
     rows = sum(result.tables.values())
     common.console.print(
-        f"[green]restored {result.backup_id}[/] into {result.database}: {rows} rows in "
+        f"[green]restored {result.backup_id}[/] into {escape(result.database)}: {rows} rows in "
         f"{len(result.tables)} tables; schema {result.from_revision} → {result.to_revision}"
+    )
+    if not result.authenticated:
+        common.err_console.print(
+            "[yellow]warning:[/] the archive carried no MAC; it was restored because "
+            "--allow-unauthenticated was given"
+        )
+
+
+@app.command("key")
+def key_cmd(
+    show: bool = typer.Option(
+        False, "--show", help="Print the key itself (only the key, on stdout) to save it"
+    ),
+) -> None:
+    """Where the key that signs backups is (generated on first use); --show prints it."""
+    cfg = common.settings()
+    with one_sentence("backup key"):
+        key = load_key(cfg)
+    if show:
+        print(key.secret.decode("utf-8"))
+        return
+    where = (
+        "LACAK_BACKUP_KEY (environment or .env)"
+        if key.path is None
+        else f"the file {key.path} (mode 600)"
+    )
+    common.console.print(
+        f"The backup key (key id {key.key_id}) is {escape(where)}. Keep a copy apart from "
+        "the backups: restoring on another machine needs it (set LACAK_BACKUP_KEY there). "
+        "`lacak backup key --show` prints it.",
+        soft_wrap=True,  # a path broken over two lines cannot be copied
     )
 
 
@@ -192,7 +304,7 @@ def auth_cmd(
             "set LACAK_GDRIVE_CLIENT_SECRETS_FILE and LACAK_GDRIVE_TOKEN_FILE "
             "(or pass --client-secrets and --token-file)"
         )
-    try:
+    with one_sentence("Google Drive authorisation failed"):
         client = auth.read_client(secrets_path)
         verifier, challenge = auth.pkce_pair()
         state = secrets.token_urlsafe(16)
@@ -204,8 +316,6 @@ def auth_cmd(
         pasted = typer.prompt("\ncode or redirect URL")
         document = auth.exchange(cfg, client, auth.code_from(pasted, state), verifier)
         auth.save_token(token_path, document)
-    except auth.AuthProblem as exc:
-        common.fail(str(exc))
     common.console.print(
         f"[green]Google Drive authorised[/]; token saved to {token_path} (mode 600)"
     )

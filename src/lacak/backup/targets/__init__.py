@@ -18,5 +18,5 @@ def open_target(settings: Settings, spec: str | None = None) -> Target:
     from lacak.backup.targets.local import LocalTarget
 
     if spec in ("", "local"):
-        return LocalTarget(settings.backups_dir)
+        return LocalTarget(settings.backups_dir, own=True)
     return LocalTarget(Path(spec.removeprefix("local:")).expanduser())

@@ -25,6 +25,7 @@ from lacak.backup.progress import NO_PROGRESS, Progress
 from lacak.backup.targets.base import StoredBackup, Target, TargetError, archive_name, backup_id_of
 from lacak.backup.targets.gdrive_auth import load_credentials
 from lacak.config import Settings
+from lacak.files import open_private
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class DriveClient:
     def download(self, file_id: str, dest: Path, progress: Progress) -> None:
         """Fetch a file's content in chunks."""
         request = self.service.files().get_media(fileId=file_id)
-        with dest.open("wb") as fh:
+        with open_private(dest, "wb") as fh:
             downloader = MediaIoBaseDownload(fh, request, chunksize=self.settings.gdrive_chunk_size)
             done = False
             got = 0

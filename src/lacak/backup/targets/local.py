@@ -13,13 +13,17 @@ from lacak.backup.archive import ArchiveInfo
 from lacak.backup.manifest import CHUNK
 from lacak.backup.progress import NO_PROGRESS, Progress
 from lacak.backup.targets.base import StoredBackup, Target, TargetError, archive_name, backup_id_of
+from lacak.files import FILE_MODE, open_private, private_dir, tighten_dir
 
 
 class LocalTarget(Target):
     """Backups kept as files in one folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, own: bool = False) -> None:
         self.folder = folder
+        # `own`: lacak's configured folder, which it may make owner-only even if it exists.
+        # A folder named with --target is the operator's: only what lacak creates is changed.
+        self.own = own
         self.description = f"local:{folder}"
 
     async def put(
@@ -29,12 +33,14 @@ class LocalTarget(Target):
         return await asyncio.to_thread(self._put, archive, backup_id, info, progress)
 
     def _put(self, archive: Path, backup_id: str, info: ArchiveInfo, progress: Progress) -> str:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
+        if self.own:
+            tighten_dir(self.folder)
         dest = self.folder / archive_name(backup_id)
         # Unique per run: two backups of the same day at once must not share a temp file.
         tmp = dest.with_name(f"{dest.name}.{uuid.uuid4().hex[:8]}.part")
         progress.phase("store", info.size)
-        with archive.open("rb") as src, tmp.open("wb") as out:
+        with archive.open("rb") as src, open_private(tmp, "wb") as out:
             while chunk := src.read(CHUNK):
                 out.write(chunk)
                 progress.advance(len(chunk))
@@ -48,6 +54,7 @@ class LocalTarget(Target):
             tmp.unlink(missing_ok=True)
             raise TargetError(f"the copy in {self.folder} does not match the archive (disk error?)")
         os.replace(tmp, dest)
+        _tighten_archives(self.folder)
         return str(dest)
 
     async def list(self) -> list[StoredBackup]:
@@ -61,6 +68,14 @@ class LocalTarget(Target):
     async def delete(self, backup: StoredBackup) -> None:
         """Remove the archive file."""
         await asyncio.to_thread(Path(backup.location).unlink, missing_ok=True)
+
+
+def _tighten_archives(folder: Path) -> None:
+    # Archives written by older versions were 0644: a backup is the whole database.
+    for path in folder.iterdir():
+        named = backup_id_of(path.name) is not None
+        if named and path.is_file() and path.stat().st_mode & 0o077:
+            os.chmod(path, FILE_MODE)
 
 
 def _scan(folder: Path) -> list[StoredBackup]:
