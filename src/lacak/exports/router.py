@@ -5,25 +5,61 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import WithJsonSchema
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lacak.api.deps import ClockDep, DbDep, SettingsDep
+from lacak.api.openapi import Responses
 from lacak.api.pagination import MAX_OFFSET
+from lacak.api.params import DATE_OR_TIME_SCHEMA, NO_NUL, SchemaExtra, enum_schema, or_blank
 from lacak.exports.http import XLSX_TYPE, Format, export_response
+from lacak.exports.service import MAX_FILTER_CHARS
+from lacak.messaging.models import CHANNELS
+from lacak.messaging.models import STATUSES as MESSAGE_STATUSES
+from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
+from lacak.signals.schemas import STATUSES, SYMBOL_PATTERN
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
 FormatQ = Annotated[Format, Query(description="csv (streamed) or xlsx")]
+# Filters are plain strings checked by the export (lacak.exports.filters), with the rules of
+# the matching list endpoint; the schemas below say what those rules accept. An empty value
+# means "no filter" (the dashboard's forms send them), and no value may pass 200 characters.
+_LONGEST = MAX_FILTER_CHARS
+Text = Annotated[str, SchemaExtra(pattern=NO_NUL, maxLength=_LONGEST)]
+# Signal filters go through the list's own SignalFilter, which allows 64 characters.
+SignalText = Annotated[str, SchemaExtra(pattern=NO_NUL, maxLength=64)]
+Bound = Annotated[str, WithJsonSchema(or_blank(DATE_OR_TIME_SCHEMA))]
+Id = Annotated[str, WithJsonSchema(or_blank({"type": "string", "format": "uuid"}))]
+SignalStatus = Annotated[str, WithJsonSchema(or_blank(enum_schema(STATUSES)))]
+SignalResult = Annotated[str, WithJsonSchema(or_blank(enum_schema(RESULTS)))]
+SignalSide = Annotated[str, WithJsonSchema(or_blank(enum_schema(SIDES)))]
+SignalTimeframe = Annotated[str, WithJsonSchema(or_blank(enum_schema(TIMEFRAMES)))]
+SignalSymbol = Annotated[
+    str, WithJsonSchema(or_blank({"type": "string", "pattern": SYMBOL_PATTERN}))
+]
+MessageStatus = Annotated[str, WithJsonSchema(or_blank(enum_schema(MESSAGE_STATUSES)))]
+MessageChannel = Annotated[str, WithJsonSchema(or_blank(enum_schema(CHANNELS)))]
 FromQ = Annotated[
-    str | None, Query(alias="from", description="From: YYYY-MM-DD (business day) or ISO datetime")
+    Bound | None, Query(alias="from", description="From: YYYY-MM-DD (business day) or ISO datetime")
 ]
 ToQ = Annotated[
-    str | None, Query(alias="to", description="To the end of: YYYY-MM-DD or ISO datetime")
+    Bound | None, Query(alias="to", description="To the end of: YYYY-MM-DD or ISO datetime")
 ]
-LimitQ = Annotated[int | None, Query(ge=1, description="At most this many rows (default all)")]
+UserQ = Annotated[int | None, Query(ge=-(2**63), le=2**63 - 1)]
+LimitQ = Annotated[
+    int | None, Query(ge=1, le=2**63 - 1, description="At most this many rows (default all)")
+]
 OffsetQ = Annotated[int | None, Query(ge=0, le=MAX_OFFSET)]
-_FILE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}, XLSX_TYPE: {}}, "description": "The file"}
+_FILE: Responses = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+        "description": "The file (`Content-Disposition: attachment`)",
+    }
 }
 
 
@@ -36,13 +72,14 @@ def _filters(request: Request, declared: dict[str, Any]) -> dict[str, str | None
     return values
 
 
-@router.get("/signals", responses=_FILE)
+@router.get("/signals", response_class=StreamingResponse, responses=_FILE)
 async def export_signals(
     request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep,
-    format: FormatQ = "csv", status: str | None = None, result: str | None = None,
-    symbol: str | None = None, timeframe: str | None = None, side: str | None = None,
-    user_id: Annotated[int | None, Query(ge=-(2**63), lt=2**63)] = None,
-    source: str | None = None, given_from: FromQ = None, given_to: ToQ = None,
+    format: FormatQ = "csv", status: SignalStatus | None = None,
+    result: SignalResult | None = None, symbol: SignalSymbol | None = None,
+    timeframe: SignalTimeframe | None = None, side: SignalSide | None = None,
+    user_id: UserQ = None, source: SignalText | None = None,
+    given_from: FromQ = None, given_to: ToQ = None,
     limit: LimitQ = None, offset: OffsetQ = None,
 ) -> Response:  # fmt: skip
     """Signals with the filters of `GET /signals`, newest first."""
@@ -54,11 +91,11 @@ async def export_signals(
     )
 
 
-@router.get("/prompts", responses=_FILE)
+@router.get("/prompts", response_class=StreamingResponse, responses=_FILE)
 async def export_prompts(
     request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep,
-    format: FormatQ = "csv", user_id: Annotated[int | None, Query(ge=-(2**63), lt=2**63)] = None,
-    command: str | None = None, symbol: str | None = None, timeframe: str | None = None,
+    format: FormatQ = "csv", user_id: UserQ = None,
+    command: Text | None = None, symbol: Text | None = None, timeframe: Text | None = None,
     created_from: FromQ = None, created_to: ToQ = None,
     limit: LimitQ = None, offset: OffsetQ = None,
 ) -> Response:  # fmt: skip
@@ -71,12 +108,12 @@ async def export_prompts(
     )
 
 
-@router.get("/whatsapp-report", responses=_FILE)
+@router.get("/whatsapp-report", response_class=StreamingResponse, responses=_FILE)
 async def export_whatsapp_report(
     request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep,
     format: FormatQ = "csv",
-    q: Annotated[str | None, Query(description="Name, phone or plate")] = None,
-    customer_id: str | None = None, vehicle_id: str | None = None,
+    q: Annotated[Text | None, Query(description="Name, phone or plate")] = None,
+    customer_id: Id | None = None, vehicle_id: Id | None = None,
     limit: LimitQ = None, offset: OffsetQ = None,
 ) -> Response:  # fmt: skip
     """whatsapp_report rows with the fields of `GET /whatsapp-report/detail`."""
@@ -87,13 +124,14 @@ async def export_whatsapp_report(
     )
 
 
-@router.get("/messages", responses=_FILE)
+@router.get("/messages", response_class=StreamingResponse, responses=_FILE)
 async def export_messages(
     request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep,
-    format: FormatQ = "csv", status: str | None = None, channel: str | None = None,
-    kind: str | None = None, customer_id: str | None = None, vehicle_id: str | None = None,
-    recipient: str | None = None, created_from: str | None = None,
-    created_to: str | None = None, limit: LimitQ = None, offset: OffsetQ = None,
+    format: FormatQ = "csv", status: MessageStatus | None = None,
+    channel: MessageChannel | None = None, kind: Text | None = None,
+    customer_id: Id | None = None, vehicle_id: Id | None = None,
+    recipient: Text | None = None, created_from: Bound | None = None,
+    created_to: Bound | None = None, limit: LimitQ = None, offset: OffsetQ = None,
 ) -> Response:  # fmt: skip
     """The message ledger with the filters of `GET /messages`, newest first."""
     declared = {"status": status, "channel": channel, "kind": kind,

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
+from lacak.api.openapi import Responses
 from lacak.api.pagination import Page, PageDep
 from lacak.scheduler import service
 from lacak.scheduler.runner import JobRunner
@@ -22,6 +23,8 @@ def _runner(request: Request) -> JobRunner:
 
 RunnerDep = Annotated[JobRunner, Depends(_runner)]
 StatusFilter = Literal["running", "success", "failed", "skipped"]
+# Route-specific errors; their problem+json shape is added by lacak.api.openapi.
+UNKNOWN_JOB: Responses = {404: {"description": "There is no job with this name."}}
 
 
 @router.get("/jobs")
@@ -32,7 +35,7 @@ async def list_jobs(
     return await service.list_jobs(session, settings=settings, clock=clock, jobs=runner.jobs)
 
 
-@router.get("/jobs/{name}")
+@router.get("/jobs/{name}", responses=UNKNOWN_JOB)
 async def get_job(
     name: str, session: SessionDep, settings: SettingsDep, clock: ClockDep, runner: RunnerDep
 ) -> JobOut:
@@ -40,7 +43,7 @@ async def get_job(
     return await service.job_status(session, name, settings=settings, clock=clock, jobs=runner.jobs)
 
 
-@router.get("/jobs/{name}/runs")
+@router.get("/jobs/{name}/runs", responses=UNKNOWN_JOB)
 async def job_runs(
     name: str,
     session: SessionDep,
@@ -52,13 +55,16 @@ async def job_runs(
     return await service.job_history(session, name, page, status=status, jobs=runner.jobs)
 
 
-@router.post("/jobs/{name}/run")
+@router.post(
+    "/jobs/{name}/run",
+    responses={**UNKNOWN_JOB, 409: {"description": "A run of this job is in progress."}},
+)
 async def run_job(name: str, runner: RunnerDep) -> JobRunOut:
     """Run the job now and wait for it; 409 if another run of it is in progress."""
     return await service.run_job_now(runner, name)
 
 
-@router.post("/jobs/{name}/pause")
+@router.post("/jobs/{name}/pause", responses=UNKNOWN_JOB)
 async def pause_job(
     name: str, session: SessionDep, settings: SettingsDep, clock: ClockDep, runner: RunnerDep
 ) -> JobOut:
@@ -66,7 +72,7 @@ async def pause_job(
     return await service.pause_job(session, name, settings=settings, clock=clock, jobs=runner.jobs)
 
 
-@router.post("/jobs/{name}/resume")
+@router.post("/jobs/{name}/resume", responses=UNKNOWN_JOB)
 async def resume_job(
     name: str, session: SessionDep, settings: SettingsDep, clock: ClockDep, runner: RunnerDep
 ) -> JobOut:
