@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from dotenv import dotenv_values
 
 from lacak.config import Settings
@@ -15,7 +16,8 @@ def _env_names() -> set[str]:
     names = set()
     for name, field in Settings.model_fields.items():
         alias = field.validation_alias
-        names.add(alias.choices[0] if alias is not None else name.upper())  # type: ignore[union-attr]
+        prefix = Settings.model_config.get("env_prefix", "")
+        names.add(alias.choices[0] if alias is not None else prefix + name.upper())  # type: ignore[union-attr]
     return names
 
 
@@ -32,3 +34,16 @@ def test_env_example_loads_as_the_defaults() -> None:
     from_file = Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     assert from_file.model_dump() == defaults.model_dump()
+
+
+def test_every_documented_name_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The prefix and the explicit aliases really map each env name to its field.
+    for name in ("LACAK_PORT", "LACAK_MESSAGING_RATE_CLOUD", "LACAK_MAX_BODY_BYTES"):
+        monkeypatch.setenv(name, "4321")
+    monkeypatch.setenv("FONNTE_BASE_URL", "http://fonnte.test")
+    monkeypatch.setenv("ADMIN2", "77")
+    cfg = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (cfg.port, cfg.messaging_rate_cloud, cfg.max_body_bytes) == (4321, 4321.0, 4321)
+    assert cfg.fonnte_base_url == "http://fonnte.test" and cfg.admin2 == 77

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
         env_file_encoding="utf-8",
+        # Every setting is LACAK_<FIELD NAME>; the contract names without the prefix
+        # (TELEGRAM_*, WHATSAPP_*, FONNTE_*, ADMIN*) keep an explicit alias below.
+        env_prefix="LACAK_",
         extra="ignore",
         populate_by_name=True,
         # `ADMIN1=` or `LACAK_API_TOKEN=` left empty means "not set", as in .env.example.
@@ -30,73 +33,54 @@ class Settings(BaseSettings):
     )
 
     # --- core -------------------------------------------------------------------------
-    var_dir: Path = Field(DEFAULT_VAR_DIR, validation_alias=_alias("LACAK_VAR_DIR"))
-    database_url: str = Field("", validation_alias=_alias("LACAK_DATABASE_URL"))
-    timezone: str = Field("Asia/Jakarta", validation_alias=_alias("LACAK_TIMEZONE"))
-    language: Literal["id", "en"] = Field("id", validation_alias=_alias("LACAK_LANGUAGE"))
-    api_token: SecretStr | None = Field(None, validation_alias=_alias("LACAK_API_TOKEN"))
-    host: str = Field("127.0.0.1", validation_alias=_alias("LACAK_HOST"))
-    port: int = Field(8000, validation_alias=_alias("LACAK_PORT"))
-    log_level: str = Field("INFO", validation_alias=_alias("LACAK_LOG_LEVEL"))
+    var_dir: Path = DEFAULT_VAR_DIR
+    database_url: str = ""
+    timezone: str = "Asia/Jakarta"
+    language: Literal["id", "en"] = "id"
+    api_token: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
     # Set to false on extra web-only processes if you want; the advisory lock makes it safe
     # to leave on everywhere.
-    scheduler_enabled: bool = Field(True, validation_alias=_alias("LACAK_SCHEDULER_ENABLED"))
-    job_grace_seconds: int = Field(3600, validation_alias=_alias("LACAK_JOB_GRACE_SECONDS"))
+    scheduler_enabled: bool = True
+    job_grace_seconds: int = 3600
     # Runs older than this many days are deleted after each run of the same job; 0 keeps all.
-    job_history_days: int = Field(90, ge=0, validation_alias=_alias("LACAK_JOB_HISTORY_DAYS"))
+    job_history_days: int = Field(90, ge=0)
     # Largest request body accepted, in bytes, checked while reading (docs/limits.md).
-    max_body_bytes: int = Field(1_048_576, ge=1024, validation_alias=_alias("LACAK_MAX_BODY_BYTES"))
+    max_body_bytes: int = Field(1_048_576, ge=1024)
     # The same for provider webhooks (/webhooks/...); Meta's deliveries are a few kB.
-    webhook_max_body_bytes: int = Field(
-        1_048_576, ge=1024, validation_alias=_alias("LACAK_WEBHOOK_MAX_BODY_BYTES")
-    )
+    webhook_max_body_bytes: int = Field(1_048_576, ge=1024)
     # --- scheduler (tests only) --------------------------------------------------------
     # FOR TESTS ONLY: freeze the app's clock at this instant (ISO 8601 with offset) so
     # several real processes agree on "now" (occurrence keys, catch-up). Never set it in
     # production: every "today" and every schedule would stand still.
-    fake_now: AwareDatetime | None = Field(None, validation_alias=_alias("LACAK_FAKE_NOW"))
+    fake_now: AwareDatetime | None = None
 
     # --- security: throttling, sessions, proxies, /metrics (docs/security.md) ----------
     # Wrong tokens (bearer or dashboard login) one client may send within the window
     # before it is locked out; each further failure within a day doubles the lockout.
     # 0 turns per-client lockouts off (failures are still logged).
-    auth_max_failures: int = Field(5, ge=0, validation_alias=_alias("LACAK_AUTH_MAX_FAILURES"))
-    auth_failure_window_seconds: int = Field(
-        300, ge=1, validation_alias=_alias("LACAK_AUTH_FAILURE_WINDOW_SECONDS")
-    )
-    auth_lockout_seconds: int = Field(
-        300, ge=1, validation_alias=_alias("LACAK_AUTH_LOCKOUT_SECONDS")
-    )
-    auth_lockout_max_seconds: int = Field(
-        3600, ge=1, validation_alias=_alias("LACAK_AUTH_LOCKOUT_MAX_SECONDS")
-    )
+    auth_max_failures: int = Field(5, ge=0)
+    auth_failure_window_seconds: int = Field(300, ge=1)
+    auth_lockout_seconds: int = Field(300, ge=1)
+    auth_lockout_max_seconds: int = Field(3600, ge=1)
     # Cluster-wide ceiling on wrong tokens from all clients together (0 = no ceiling).
-    auth_global_max_failures: int = Field(
-        100, ge=0, validation_alias=_alias("LACAK_AUTH_GLOBAL_MAX_FAILURES")
-    )
-    auth_global_window_seconds: int = Field(
-        3600, ge=1, validation_alias=_alias("LACAK_AUTH_GLOBAL_WINDOW_SECONDS")
-    )
+    auth_global_max_failures: int = Field(100, ge=0)
+    auth_global_window_seconds: int = Field(3600, ge=1)
     # How stale a process's copy of the lockout list may get (lockouts made elsewhere).
-    auth_sync_seconds: float = Field(5.0, ge=0, validation_alias=_alias("LACAK_AUTH_SYNC_SECONDS"))
-    session_idle_seconds: int = Field(
-        1800, ge=60, validation_alias=_alias("LACAK_SESSION_IDLE_SECONDS")
-    )
-    session_absolute_seconds: int = Field(
-        43200, ge=60, validation_alias=_alias("LACAK_SESSION_ABSOLUTE_SECONDS")
-    )
+    auth_sync_seconds: float = Field(5.0, ge=0)
+    session_idle_seconds: int = Field(1800, ge=60)
+    session_absolute_seconds: int = Field(43200, ge=60)
     # A session's last-seen time is written at most this often (not on every page view).
-    session_touch_seconds: int = Field(
-        60, ge=0, validation_alias=_alias("LACAK_SESSION_TOUCH_SECONDS")
-    )
+    session_touch_seconds: int = Field(60, ge=0)
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed: IPs, CIDRs, `*` (any,
     # only when nothing else can reach the port) or `none`.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1", "::1"],
-        validation_alias=_alias("LACAK_TRUSTED_PROXIES"),
     )
     # Bearer token Prometheus must send to /metrics; unset = /metrics is open.
-    metrics_token: SecretStr | None = Field(None, validation_alias=_alias("LACAK_METRICS_TOKEN"))
+    metrics_token: SecretStr | None = None
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -117,40 +101,30 @@ class Settings(BaseSettings):
         return names
 
     # --- schedules (cron, business timezone) -------------------------------------------
-    cron_export_logs: str = Field("55 23 * * *", validation_alias=_alias("LACAK_CRON_EXPORT_LOGS"))
-    cron_evaluate_signals: str = Field(
-        "*/5 * * * *", validation_alias=_alias("LACAK_CRON_EVALUATE_SIGNALS")
-    )
-    cron_reminders: str = Field("0 8 * * *", validation_alias=_alias("LACAK_CRON_REMINDERS"))
-    cron_dispatch: str = Field("* * * * *", validation_alias=_alias("LACAK_CRON_DISPATCH"))
-    cron_backup: str = Field("0 23 * * *", validation_alias=_alias("LACAK_CRON_BACKUP"))
-    cron_weekly_report: str = Field(
-        "0 9 * * mon", validation_alias=_alias("LACAK_CRON_WEEKLY_REPORT")
-    )
+    cron_export_logs: str = "55 23 * * *"
+    cron_evaluate_signals: str = "*/5 * * * *"
+    cron_reminders: str = "0 8 * * *"
+    cron_dispatch: str = "* * * * *"
+    cron_backup: str = "0 23 * * *"
+    cron_weekly_report: str = "0 9 * * mon"
 
     # --- signals ---------------------------------------------------------------------
-    legacy_logs_dir: Path | None = Field(None, validation_alias=_alias("LACAK_LEGACY_LOGS_DIR"))
-    stats_min_sample: int = Field(5, validation_alias=_alias("LACAK_STATS_MIN_SAMPLE"))
+    legacy_logs_dir: Path | None = None
+    stats_min_sample: int = 5
 
     # --- signal evaluation (docs/outcomes.md) ------------------------------------------
     # Candles come from CSV files when a folder is set, else from the exchange via ccxt.
-    eval_exchange: str = Field("binance", validation_alias=_alias("LACAK_EVAL_EXCHANGE"))
-    eval_exchange_options: dict[str, object] = Field(
-        default_factory=dict, validation_alias=_alias("LACAK_EVAL_EXCHANGE_OPTIONS")
-    )
-    eval_candles_dir: Path | None = Field(None, validation_alias=_alias("LACAK_EVAL_CANDLES_DIR"))
-    eval_max_age_days: float = Field(7.0, gt=0, validation_alias=_alias("LACAK_EVAL_MAX_AGE_DAYS"))
-    eval_exit_split: str = Field("0.5,0.5", validation_alias=_alias("LACAK_EVAL_EXIT_SPLIT"))
-    eval_breakeven: bool = Field(True, validation_alias=_alias("LACAK_EVAL_BREAKEVEN"))
-    eval_leverage: float = Field(1.0, gt=0, validation_alias=_alias("LACAK_EVAL_LEVERAGE"))
-    eval_same_candle: Literal["finer", "pessimistic"] = Field(
-        "finer", validation_alias=_alias("LACAK_EVAL_SAME_CANDLE")
-    )
-    eval_finer_timeframe: str = Field("1m", validation_alias=_alias("LACAK_EVAL_FINER_TIMEFRAME"))
-    eval_fetch_retries: int = Field(5, ge=0, validation_alias=_alias("LACAK_EVAL_FETCH_RETRIES"))
-    eval_retry_seconds: float = Field(
-        1.0, ge=0, validation_alias=_alias("LACAK_EVAL_RETRY_SECONDS")
-    )
+    eval_exchange: str = "binance"
+    eval_exchange_options: dict[str, object] = Field(default_factory=dict)
+    eval_candles_dir: Path | None = None
+    eval_max_age_days: float = Field(7.0, gt=0)
+    eval_exit_split: str = "0.5,0.5"
+    eval_breakeven: bool = True
+    eval_leverage: float = Field(1.0, gt=0)
+    eval_same_candle: Literal["finer", "pessimistic"] = "finer"
+    eval_finer_timeframe: str = "1m"
+    eval_fetch_retries: int = Field(5, ge=0)
+    eval_retry_seconds: float = Field(1.0, ge=0)
 
     @field_validator("eval_exit_split")
     @classmethod
@@ -168,56 +142,36 @@ class Settings(BaseSettings):
         )
 
     # --- workshop & reminders (docs/workshop.md) -----------------------------------------
-    workshop_name: str = Field("Bengkel Kami", validation_alias=_alias("LACAK_WORKSHOP_NAME"))
-    workshop_service_phone: str = Field("", validation_alias=_alias("LACAK_WORKSHOP_SERVICE_PHONE"))
-    service_interval_days: int = Field(
-        180, ge=1, validation_alias=_alias("LACAK_SERVICE_INTERVAL_DAYS")
-    )
+    workshop_name: str = "Bengkel Kami"
+    workshop_service_phone: str = ""
+    service_interval_days: int = Field(180, ge=1)
     # Due when reminder_min_days <= next_visit_date - today < reminder_max_days (old: 0, 3).
-    reminder_min_days: int = Field(0, validation_alias=_alias("LACAK_REMINDER_MIN_DAYS"))
-    reminder_max_days: int = Field(3, validation_alias=_alias("LACAK_REMINDER_MAX_DAYS"))
-    reminder_language: Literal["id", "en"] | None = Field(
-        None, validation_alias=_alias("LACAK_REMINDER_LANGUAGE")
-    )
+    reminder_min_days: int = 0
+    reminder_max_days: int = 3
+    reminder_language: Literal["id", "en"] | None = None
     # Quiet hours in business time, "HH:MM"; reminders queued inside wait for the end.
-    quiet_hours_start: str = Field("21:00", validation_alias=_alias("LACAK_QUIET_HOURS_START"))
-    quiet_hours_end: str = Field("07:00", validation_alias=_alias("LACAK_QUIET_HOURS_END"))
+    quiet_hours_start: str = "21:00"
+    quiet_hours_end: str = "07:00"
     # Folder with reminder_id.txt / reminder_en.txt Jinja2 overrides (default var/templates).
-    reminder_templates_dir: Path | None = Field(
-        None, validation_alias=_alias("LACAK_REMINDER_TEMPLATES_DIR")
-    )
-    reminder_template: str | None = Field(None, validation_alias=_alias("LACAK_REMINDER_TEMPLATE"))
+    reminder_templates_dir: Path | None = None
+    reminder_template: str | None = None
     # Pre-approved WhatsApp Cloud API template for sends outside the 24-hour window.
-    reminder_cloud_template: str | None = Field(
-        None, validation_alias=_alias("LACAK_REMINDER_CLOUD_TEMPLATE")
-    )
-    reminder_cloud_template_language: str = Field(
-        "id", validation_alias=_alias("LACAK_REMINDER_CLOUD_TEMPLATE_LANGUAGE")
-    )
+    reminder_cloud_template: str | None = None
+    reminder_cloud_template_language: str = "id"
 
     # --- reports & admin bot (docs/reports.md) --------------------------------------
     # A service visit this many days after a reminder counts as "came in after a reminder".
-    reminder_effect_days: int = Field(30, validation_alias=_alias("LACAK_REMINDER_EFFECT_DAYS"))
-    telegram_mode: Literal["polling", "webhook"] = Field(
-        "polling", validation_alias=_alias("LACAK_TELEGRAM_MODE")
-    )
+    reminder_effect_days: int = 30
+    telegram_mode: Literal["polling", "webhook"] = "polling"
     # Public HTTPS URL Telegram should call in webhook mode (ends in /webhooks/telegram).
-    telegram_webhook_url: str | None = Field(
-        None, validation_alias=_alias("LACAK_TELEGRAM_WEBHOOK_URL")
-    )
-    telegram_webhook_secret: SecretStr | None = Field(
-        None, validation_alias=_alias("LACAK_TELEGRAM_WEBHOOK_SECRET")
-    )
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
 
     # --- embedded Tracker (lacak.Tracker / lacak.compat in a bot process) -------------
-    tracker_flush_interval: float = Field(
-        0.5, gt=0, validation_alias=_alias("LACAK_TRACKER_FLUSH_INTERVAL")
-    )
-    tracker_max_batch: int = Field(5000, ge=1, validation_alias=_alias("LACAK_TRACKER_MAX_BATCH"))
-    tracker_max_buffer: int = Field(
-        1_000_000, ge=1, validation_alias=_alias("LACAK_TRACKER_MAX_BUFFER")
-    )
-    tracker_auto_migrate: bool = Field(True, validation_alias=_alias("LACAK_TRACKER_AUTO_MIGRATE"))
+    tracker_flush_interval: float = Field(0.5, gt=0)
+    tracker_max_batch: int = Field(5000, ge=1)
+    tracker_max_buffer: int = Field(1_000_000, ge=1)
+    tracker_auto_migrate: bool = True
 
     # --- Telegram --------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
@@ -258,126 +212,73 @@ class Settings(BaseSettings):
     fonnte_token: SecretStr | None = Field(None, validation_alias=_alias("FONNTE_TOKEN"))
 
     # --- messaging: outbox dispatcher (docs/messaging.md) -------------------------------
-    fonnte_country_code: str = Field("62", validation_alias=_alias("LACAK_FONNTE_COUNTRY_CODE"))
+    fonnte_country_code: str = "62"
     # Shared secret Fonnte must append as `?token=` to its status webhook URL.
-    fonnte_webhook_token: SecretStr | None = Field(
-        None, validation_alias=_alias("LACAK_FONNTE_WEBHOOK_TOKEN")
-    )
+    fonnte_webhook_token: SecretStr | None = None
     # Messages per second, per dispatcher process (see docs for several processes).
-    messaging_rate_cloud: float = Field(80.0, validation_alias=_alias("LACAK_MESSAGING_RATE_CLOUD"))
+    messaging_rate_cloud: float = 80.0
     # Telegram allows about 30 messages/s per bot; stay under it.
-    messaging_rate_telegram: float = Field(
-        25.0, validation_alias=_alias("LACAK_MESSAGING_RATE_TELEGRAM")
-    )
-    messaging_rate_fonnte: float = Field(
-        5.0, validation_alias=_alias("LACAK_MESSAGING_RATE_FONNTE")
-    )
-    messaging_rate_console: float = Field(
-        1000.0, validation_alias=_alias("LACAK_MESSAGING_RATE_CONSOLE")
-    )
+    messaging_rate_telegram: float = 25.0
+    messaging_rate_fonnte: float = 5.0
+    messaging_rate_console: float = 1000.0
     # Minimum gap between two messages to one recipient, cluster-wide; 0 disables it.
-    messaging_recipient_interval_seconds: float = Field(
-        6.0, validation_alias=_alias("LACAK_MESSAGING_RECIPIENT_INTERVAL_SECONDS")
-    )
-    messaging_concurrency: int = Field(16, validation_alias=_alias("LACAK_MESSAGING_CONCURRENCY"))
-    messaging_batch_size: int = Field(200, validation_alias=_alias("LACAK_MESSAGING_BATCH_SIZE"))
-    messaging_max_attempts: int = Field(5, validation_alias=_alias("LACAK_MESSAGING_MAX_ATTEMPTS"))
-    messaging_backoff_base_seconds: float = Field(
-        30.0, validation_alias=_alias("LACAK_MESSAGING_BACKOFF_BASE_SECONDS")
-    )
-    messaging_backoff_max_seconds: float = Field(
-        3600.0, validation_alias=_alias("LACAK_MESSAGING_BACKOFF_MAX_SECONDS")
-    )
+    messaging_recipient_interval_seconds: float = 6.0
+    messaging_concurrency: int = 16
+    messaging_batch_size: int = 200
+    messaging_max_attempts: int = 5
+    messaging_backoff_base_seconds: float = 30.0
+    messaging_backoff_max_seconds: float = 3600.0
     # A claimed message whose sender died is retried once its lease ends.
-    messaging_lease_seconds: float = Field(
-        120.0, validation_alias=_alias("LACAK_MESSAGING_LEASE_SECONDS")
-    )
-    messaging_http_timeout_seconds: float = Field(
-        15.0, validation_alias=_alias("LACAK_MESSAGING_HTTP_TIMEOUT_SECONDS")
-    )
+    messaging_lease_seconds: float = 120.0
+    messaging_http_timeout_seconds: float = 15.0
     # The in-process dispatcher loop of `lacak serve` wakes this often; 0 turns it off
     # (the every-minute `dispatch` job still drains the queue).
-    messaging_poll_seconds: float = Field(
-        2.0, validation_alias=_alias("LACAK_MESSAGING_POLL_SECONDS")
-    )
+    messaging_poll_seconds: float = 2.0
     # At-least-once opt-in: resend a message whose request may have reached a provider
     # that does not de-duplicate (after a crash or a timeout) instead of holding it
     # `in_doubt` for a person. A customer may then get it twice.
-    messaging_resend_in_doubt: bool = Field(
-        False, validation_alias=_alias("LACAK_MESSAGING_RESEND_IN_DOUBT")
-    )
+    messaging_resend_in_doubt: bool = False
 
     # --- backup (issue 5; docs/backup.md) ---------------------------------------------
     # "local" (= backup_dir), a folder path, "gdrive" or "gdrive:ROOT_FOLDER_NAME".
-    backup_target: str = Field("local", validation_alias=_alias("LACAK_BACKUP_TARGET"))
+    backup_target: str = "local"
     # Default: <LACAK_VAR_DIR>/backups (./var/backups/).
-    backup_dir: Path | None = Field(None, validation_alias=_alias("LACAK_BACKUP_DIR"))
-    backup_compress_level: int = Field(
-        1, ge=0, le=9, validation_alias=_alias("LACAK_BACKUP_COMPRESS_LEVEL")
-    )
-    backup_keep_daily: int = Field(7, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_DAILY"))
-    backup_keep_weekly: int = Field(4, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_WEEKLY"))
-    backup_keep_monthly: int = Field(12, ge=0, validation_alias=_alias("LACAK_BACKUP_KEEP_MONTHLY"))
+    backup_dir: Path | None = None
+    backup_compress_level: int = Field(1, ge=0, le=9)
+    backup_keep_daily: int = Field(7, ge=0)
+    backup_keep_weekly: int = Field(4, ge=0)
+    backup_keep_monthly: int = Field(12, ge=0)
     # HMAC-SHA256 key authenticating archives (32+ characters). Unset: generated once into
     # backup_key_file. Keep a copy apart from the backups: restoring elsewhere needs it.
-    backup_key: SecretStr | None = Field(None, validation_alias=_alias("LACAK_BACKUP_KEY"))
+    backup_key: SecretStr | None = None
     # Default: <LACAK_VAR_DIR>/backup_key (mode 0600); never inside the backup folder.
-    backup_key_file: Path | None = Field(None, validation_alias=_alias("LACAK_BACKUP_KEY_FILE"))
-    gdrive_api_base_url: str = Field(
-        "https://www.googleapis.com/", validation_alias=_alias("LACAK_GDRIVE_API_BASE_URL")
-    )
+    backup_key_file: Path | None = None
+    gdrive_api_base_url: str = "https://www.googleapis.com/"
     gdrive_auth_uri: str = Field(
         "https://accounts.google.com/o/oauth2/auth",
-        validation_alias=_alias("LACAK_GDRIVE_AUTH_URI"),
     )
-    gdrive_token_uri: str = Field(
-        "https://oauth2.googleapis.com/token", validation_alias=_alias("LACAK_GDRIVE_TOKEN_URI")
-    )
-    gdrive_service_account_file: Path | None = Field(
-        None, validation_alias=_alias("LACAK_GDRIVE_SERVICE_ACCOUNT_FILE")
-    )
-    gdrive_client_secrets_file: Path | None = Field(
-        None, validation_alias=_alias("LACAK_GDRIVE_CLIENT_SECRETS_FILE")
-    )
-    gdrive_token_file: Path | None = Field(None, validation_alias=_alias("LACAK_GDRIVE_TOKEN_FILE"))
-    gdrive_root_folder: str = Field(
-        "lacak-backups", validation_alias=_alias("LACAK_GDRIVE_ROOT_FOLDER")
-    )
+    gdrive_token_uri: str = "https://oauth2.googleapis.com/token"
+    gdrive_service_account_file: Path | None = None
+    gdrive_client_secrets_file: Path | None = None
+    gdrive_token_file: Path | None = None
+    gdrive_root_folder: str = "lacak-backups"
     # A folder shared with a service account; when set it is used instead of the name.
-    gdrive_root_folder_id: str | None = Field(
-        None, validation_alias=_alias("LACAK_GDRIVE_ROOT_FOLDER_ID")
-    )
-    gdrive_scope: str = Field(
-        "https://www.googleapis.com/auth/drive.file", validation_alias=_alias("LACAK_GDRIVE_SCOPE")
-    )
-    gdrive_chunk_size: int = Field(
-        8 * 1024 * 1024, ge=256 * 1024, validation_alias=_alias("LACAK_GDRIVE_CHUNK_SIZE")
-    )
-    gdrive_upload_attempts: int = Field(
-        3, ge=1, validation_alias=_alias("LACAK_GDRIVE_UPLOAD_ATTEMPTS")
-    )
+    gdrive_root_folder_id: str | None = None
+    gdrive_scope: str = "https://www.googleapis.com/auth/drive.file"
+    gdrive_chunk_size: int = Field(8 * 1024 * 1024, ge=256 * 1024)
+    gdrive_upload_attempts: int = Field(3, ge=1)
 
     # --- exports, alerts, retention (issue 7; docs/exports.md, docs/alerts.md) ------------
     # Rows fetched from the database per round trip while streaming an export.
-    export_chunk_rows: int = Field(
-        5000, ge=100, le=100_000, validation_alias=_alias("LACAK_EXPORT_CHUNK_ROWS")
-    )
+    export_chunk_rows: int = Field(5000, ge=100, le=100_000)
     # "Messaged too often": more than N reminders to one customer+vehicle in M days.
-    alert_max_reminders: int = Field(3, ge=1, validation_alias=_alias("LACAK_ALERT_MAX_REMINDERS"))
-    alert_window_days: int = Field(30, ge=1, validation_alias=_alias("LACAK_ALERT_WINDOW_DAYS"))
+    alert_max_reminders: int = Field(3, ge=1)
+    alert_window_days: int = Field(30, ge=1)
     # Unset (the default) keeps everything; N deletes rows older than N days, daily.
-    retention_prompts_days: int | None = Field(
-        None, ge=1, validation_alias=_alias("LACAK_RETENTION_PROMPTS_DAYS")
-    )
-    retention_messages_days: int | None = Field(
-        None, ge=1, validation_alias=_alias("LACAK_RETENTION_MESSAGES_DAYS")
-    )
-    retention_batch_rows: int = Field(
-        2000, ge=1, validation_alias=_alias("LACAK_RETENTION_BATCH_ROWS")
-    )
-    cron_retention_cleanup: str = Field(
-        "30 2 * * *", validation_alias=_alias("LACAK_CRON_RETENTION_CLEANUP")
-    )
+    retention_prompts_days: int | None = Field(None, ge=1)
+    retention_messages_days: int | None = Field(None, ge=1)
+    retention_batch_rows: int = Field(2000, ge=1)
+    cron_retention_cleanup: str = "30 2 * * *"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
