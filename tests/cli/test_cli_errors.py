@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from lacak.api.errors import Invalid
 from lacak.cli.errors import describe, run
+from lacak.errors import Invalid
 
 pytestmark = pytest.mark.hostile
 

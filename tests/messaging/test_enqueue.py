@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Invalid
 from lacak.clock import Clock
+from lacak.errors import Invalid
 from lacak.messaging import service
 from lacak.messaging.models import Message
 from lacak.messaging.schemas import EnqueueItem, TemplateRef

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Invalid
 from lacak.clock import Clock
+from lacak.errors import Invalid
 from lacak.signals import legacy, service
 from lacak.signals.models import Prompt, Signal
 from lacak.signals.schemas import OutcomeIn, PromptIn

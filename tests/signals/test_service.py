@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Conflict, Invalid, NotFound
 from lacak.clock import Clock
+from lacak.errors import Conflict, Invalid, NotFound
 from lacak.signals import service
 from lacak.signals import validation as v
 from lacak.signals.models import Prompt, Signal

@@ -11,11 +11,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import DomainError
 from lacak.api.throttle import check_bearer
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
+from lacak.errors import DomainError
 
 log = logging.getLogger(__name__)
 # Seconds a client is asked to wait after a commit that failed (busy or unreachable DB).

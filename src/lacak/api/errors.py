@@ -13,45 +13,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import Scope
 
+from lacak.errors import Conflict, DomainError, Invalid, NotFound
+
 log = logging.getLogger(__name__)
+
+# Re-exported for adapters that build HTTP answers from domain errors.
+__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "install_error_handlers", "problem"]
 
 PROBLEM_JSON = "application/problem+json"
 # Methods a 405's `Allow` can list (OPTIONS is answered by no route, so never allowed).
 ALLOW_CANDIDATES = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-class DomainError(Exception):
-    """A business-rule failure a service raises; adapters turn it into HTTP 4xx or a CLI line."""
-
-    status = 400
-    title = "Bad request"
-
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.headers = headers or {}
-        self.extra = extra
-
-
-class NotFound(DomainError):
-    """The thing asked for does not exist."""
-
-    status = 404
-    title = "Not found"
-
-
-class Conflict(DomainError):
-    """The request clashes with the current state (duplicate, already closed...)."""
-
-    status = 409
-    title = "Conflict"
-
-
-class Invalid(DomainError):
-    """Well-formed request whose values break a rule."""
-
-    status = 422
-    title = "Invalid input"
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:

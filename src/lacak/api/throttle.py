@@ -23,10 +23,10 @@ from fastapi import HTTPException, Request
 from sqlalchemy.exc import DBAPIError
 
 from lacak.api import throttle_store as store
-from lacak.api.errors import DomainError
 from lacak.api.models import GLOBAL
 from lacak.clock import Clock
 from lacak.db import Database, session_scope
+from lacak.errors import DomainError
 
 log = logging.getLogger("lacak.auth")
 # Clients that showed the right token lately may still get in while the global ceiling is

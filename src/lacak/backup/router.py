@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
-from lacak.api.errors import Conflict
 from lacak.api.pagination import Page, PageDep
 from lacak.backup import service
 from lacak.backup.schemas import BackupRequest, BackupRunOut
 from lacak.config import Settings
+from lacak.errors import Conflict
 
 router = APIRouter(prefix="/backups", tags=["backups"])
 

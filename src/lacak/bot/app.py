@@ -15,11 +15,11 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from lacak.api.errors import DomainError
 from lacak.bot import handlers, ops_handlers, texts
 from lacak.bot.auth import admin_gate
 from lacak.bot.context import BotDeps, attach, deps_of
 from lacak.bot.service import is_admin
+from lacak.errors import DomainError
 
 log = logging.getLogger(__name__)
 

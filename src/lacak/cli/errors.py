@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from lacak.api.errors import DomainError
+from lacak.errors import DomainError
 
 DEBUG_FLAG = "--debug"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from lacak.api.errors import DomainError
 from lacak.cli import common
+from lacak.errors import DomainError
 from lacak.exports import files, service
 
 app = typer.Typer(

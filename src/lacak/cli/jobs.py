@@ -10,9 +10,9 @@ from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
 from lacak import migrate
-from lacak.api.errors import DomainError
 from lacak.cli import common
 from lacak.db import session_scope
+from lacak.errors import DomainError
 from lacak.scheduler import service
 from lacak.scheduler.runner import JobRunner
 from lacak.scheduler.schemas import JobOut, JobRunOut

@@ -15,9 +15,9 @@ from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import DomainError
 from lacak.cli import common
 from lacak.db import session_scope
+from lacak.errors import DomainError
 from lacak.messaging import service
 from lacak.messaging.models import STATUSES
 from lacak.messaging.schemas import MessageFilter, MessageOut

@@ -9,11 +9,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lacak import migrate
-from lacak.api.errors import DomainError
 from lacak.cli.common import clock, console, database, err_console, fail, print_json, run, settings
 from lacak.cli.signals import app
 from lacak.config import Settings
 from lacak.db import session_scope
+from lacak.errors import DomainError
 from lacak.signals import legacy
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")]

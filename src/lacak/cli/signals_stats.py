@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from lacak.api.errors import DomainError
 from lacak.cli.common import clock, console, database, fail, print_json, run, settings
 from lacak.cli.signals import app
 from lacak.db import session_scope
+from lacak.errors import DomainError
 from lacak.signals import stats
 from lacak.signals.stats_schemas import (
     Breakdown,

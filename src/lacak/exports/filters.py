@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from lacak.api.errors import Invalid
 from lacak.clock import Clock
+from lacak.errors import Invalid
 from lacak.messaging.models import CHANNELS, STATUSES, Message
 from lacak.signals import service as signals_service
 from lacak.signals import validation as v

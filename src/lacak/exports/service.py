@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, Select, Text, Uuid, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Invalid
 from lacak.bounds import text_problem
 from lacak.clock import Clock
 from lacak.db import UTCDateTime
+from lacak.errors import Invalid
 from lacak.exports import filters as f
 from lacak.messaging.models import Message
 from lacak.messaging.schemas import MessageOut

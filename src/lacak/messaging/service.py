@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Conflict, Invalid, NotFound
 from lacak.db import utcnow
+from lacak.errors import Conflict, Invalid, NotFound
 from lacak.messaging.models import CHANNELS, Message, MessageEvent
 from lacak.messaging.schemas import EnqueueItem, MessageFilter, TemplateRef
 from lacak.workshop import report as workshop_report

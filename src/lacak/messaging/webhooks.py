@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
-from lacak.api.errors import DomainError
 from lacak.api.throttle import AuthGate
+from lacak.errors import DomainError
 from lacak.messaging import metrics
 from lacak.messaging import status as status_service
 from lacak.messaging.webhook_models import (

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
-from lacak.api.errors import Invalid
 from lacak.api.openapi import Responses
 from lacak.api.params import FIRST_DAY, LAST_DAY, SchemaExtra, date_pattern
+from lacak.errors import Invalid
 from lacak.reports import service as reports_service
 from lacak.reports.i18n import Lang
 from lacak.reports.pdf import weekly_pdf

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Invalid
 from lacak.bounds import text_problem
 from lacak.clock import Clock
+from lacak.errors import Invalid
 from lacak.signals.models import Signal, SignalDeletion
 from lacak.signals.service import get_signal
 

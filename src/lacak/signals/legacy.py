@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Invalid
 from lacak.clock import Clock
+from lacak.errors import Invalid
 from lacak.signals import legacy_format as fmt
 from lacak.signals import service
 from lacak.signals.legacy_export import ExportSummary, export_day, export_legacy

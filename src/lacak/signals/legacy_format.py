@@ -8,9 +8,9 @@ import math
 from datetime import datetime
 from typing import Any
 
-from lacak.api.errors import Invalid
 from lacak.bounds import text_problem
 from lacak.clock import Clock
+from lacak.errors import Invalid
 from lacak.signals import validation as v
 from lacak.signals.models import RESULTS
 

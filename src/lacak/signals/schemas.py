@@ -15,7 +15,6 @@ from pydantic import (
     field_validator,
 )
 
-from lacak.api.errors import Invalid
 from lacak.api.params import (
     DATE_OR_TIME_SCHEMA,
     DATE_TIME_PATTERN,
@@ -28,6 +27,7 @@ from lacak.api.params import (
     enum_schema,
 )
 from lacak.bounds import BoundedTime, NoteStr, PnlPercent, Price, text_problem
+from lacak.errors import Invalid
 from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
 
 # Ids in a body are JSON-safe integers (I-JSON, RFC 7493: at most 2**53 - 1 either way),

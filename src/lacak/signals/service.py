@@ -11,8 +11,8 @@ from sqlalchemy import Select, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak import bounds
-from lacak.api.errors import Conflict, Invalid, NotFound
 from lacak.clock import Clock
+from lacak.errors import Conflict, Invalid, NotFound
 from lacak.signals import validation as v
 from lacak.signals.models import RESULTS, Prompt, Signal
 from lacak.signals.schemas import OutcomeIn, PromptIn, SignalFilter, SignalIn

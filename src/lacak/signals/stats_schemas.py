@@ -14,8 +14,8 @@ from pydantic import (
     model_validator,
 )
 
-from lacak.api.errors import Invalid
 from lacak.bounds import BoundedDate, text_problem
+from lacak.errors import Invalid
 from lacak.signals.models import SIDES
 from lacak.signals.validation import clean_symbol, clean_timeframe, timeframe_sentence
 

@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from lacak.api.errors import DomainError
 from lacak.clock import Clock
 from lacak.db import Database, session_scope
+from lacak.errors import DomainError
 from lacak.signals import service
 from lacak.signals.schemas import OutcomeIn
 from lacak.signals.tracker_rows import PROMPT_COLUMNS, SQLITE_INSERT, PromptRows

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from lacak.api.errors import Invalid
 from lacak.bounds import text_problem
+from lacak.errors import Invalid
 from lacak.signals import service
 from lacak.signals import validation as v
 from lacak.signals.models import RESULTS

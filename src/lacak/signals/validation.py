@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lacak import bounds
-from lacak.api.errors import Invalid
+from lacak.errors import Invalid
 from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
 
 # Separators people type between base and quote asset: "btc/usdt", "BTC-USDT", "btc_usdt".

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from lacak.api.deps import ClockDep, DbDep, SettingsDep
-from lacak.api.errors import Invalid
+from lacak.errors import Invalid
 from lacak.exports import filters as export_filters
 from lacak.exports import service as export_service
 from lacak.exports.http import FORMATS, export_response

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
-from lacak.api.errors import Conflict, NotFound
 from lacak.api.pagination import PageParams
 from lacak.db import session_scope
+from lacak.errors import Conflict, NotFound
 from lacak.scheduler import service as scheduler_service
 from lacak.scheduler.runtime import get_runner
 from lacak.web import flash, params

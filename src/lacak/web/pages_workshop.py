@@ -14,8 +14,8 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
-from lacak.api.errors import DomainError, NotFound
 from lacak.db import session_scope
+from lacak.errors import DomainError, NotFound
 from lacak.messaging import service as messaging_service
 from lacak.messaging.schemas import MessageFilter
 from lacak.reports.workshop_figures import workshop_figures

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from lacak.api.errors import Invalid
 from lacak.bounds import EARLIEST_DATE, LATEST_DATE, text_problem
+from lacak.errors import Invalid
 from lacak.workshop.phones import InvalidPhone, normalize_phone, normalize_plate
 
 # Column sizes of models.py; address has no column limit (TEXT), so it gets a generous one.

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Uuid, bindparam, case, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import NotFound
 from lacak.db import UTCDateTime, new_uuid, utcnow
+from lacak.errors import NotFound
 from lacak.workshop import report_counters as counters
 from lacak.workshop.limits import check_search
 from lacak.workshop.report_stats import statistics

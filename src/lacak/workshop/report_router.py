@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Body, Query, Response
 
 from lacak.api.deps import ClockDep, SessionDep
-from lacak.api.errors import NotFound
 from lacak.api.openapi import Responses
 from lacak.api.pagination import PageDep
+from lacak.errors import NotFound
 from lacak.workshop import report
 from lacak.workshop.schemas import ReportDetailOut, ReportOut, ResetIn
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.errors import Conflict, NotFound
+from lacak.errors import Conflict, NotFound
 from lacak.workshop import report
 from lacak.workshop.limits import check_clock_bounds, check_search
 from lacak.workshop.models import DEFAULT_SERVICE_INTERVAL_DAYS, Customer, ServiceVisit, Vehicle
