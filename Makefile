@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 	.tools/bin/pip install --quiet --disable-pip-version-check uv
 
 install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --all-extras
 
 run: install
 	$(UV) run --frozen lacak db upgrade
@@ -21,8 +21,8 @@ run: install
 	$(UV) run --frozen lacak serve
 
 lint: install
-	$(UV) run --frozen ruff check src tests bench migrations
-	$(UV) run --frozen ruff format --check src tests bench migrations
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen ruff format --check src tests bench
 
 typecheck: install
 	$(UV) run --frozen mypy

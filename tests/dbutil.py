@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from lacak import migrate
 from lacak.db import create_engine
+from lacak.dburl import normalize_url
 from lacak.models import Base
 
 POSTGRES_ENV = "LACAK_TEST_POSTGRES_URL"
@@ -21,10 +22,7 @@ def postgres_admin_url() -> str | None:
     raw = os.environ.get(POSTGRES_ENV)
     if not raw:
         return None
-    url = make_url(raw)
-    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
-        url = url.set(drivername="postgresql+asyncpg")
-    return url.render_as_string(hide_password=False)
+    return normalize_url(raw, what=POSTGRES_ENV)
 
 
 async def _admin(sql: str) -> None:

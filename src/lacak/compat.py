@@ -14,7 +14,7 @@ import logging
 import threading
 
 from lacak.config import get_settings
-from lacak.signals.tracker import Tracker
+from lacak.signals.tracker import Tracker, TrackerNotReady
 from lacak.signals.tracker_reads import LEGACY_FIELDS
 
 log = logging.getLogger("lacak.tracker")
@@ -67,6 +67,10 @@ def get_current_winrate(days: int = 7) -> dict[str, float | int]:
     """The old bot's dict: total_signals, wins, losses, winrate, avg_pnl over the last `days`."""
     try:
         return default_tracker().summary(days)
+    except TrackerNotReady as exc:
+        # The sentence says why and what to run; a traceback would add nothing.
+        log.error("tracker: reading the winrate failed: %s", exc)
+        return {name: 0 for name in LEGACY_FIELDS}
     except Exception:
         # The old function never failed a handler; neither does this one.
         log.exception("tracker: reading the winrate failed")

@@ -10,6 +10,9 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, AwareDatetime, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from lacak.dburl import normalize_url
+from lacak.errors import Invalid
+
 DEFAULT_VAR_DIR = Path("var")
 
 
@@ -30,6 +33,8 @@ class Settings(BaseSettings):
         populate_by_name=True,
         # `ADMIN1=` or `LACAK_API_TOKEN=` left empty means "not set", as in .env.example.
         env_ignore_empty=True,
+        # A refused value may be a database URL with its password: never echo inputs.
+        hide_input_in_errors=True,
     )
 
     # --- core -------------------------------------------------------------------------
@@ -81,6 +86,17 @@ class Settings(BaseSettings):
     )
     # Bearer token Prometheus must send to /metrics; unset = /metrics is open.
     metrics_token: SecretStr | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalize_database_url(cls, value: str) -> str:
+        # Plain sqlite:/// and postgresql:// (what tutorials show) run on the async drivers.
+        if not value.strip():
+            return ""
+        try:
+            return normalize_url(value, what="LACAK_DATABASE_URL")
+        except Invalid as exc:
+            raise ValueError(exc.detail) from None
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from lacak import files
+from lacak.dburl import normalize_url
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -90,7 +91,12 @@ def _private_sqlite_file(database: str) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Async engine for `url`; SQLite gets WAL, a busy timeout and a private file (0600)."""
+    """Async engine for `url`; SQLite gets WAL, a busy timeout and a private file (0600).
+
+    Plain `sqlite:///` and `postgresql://` URLs are accepted (see `lacak.dburl`); any other
+    scheme raises `lacak.errors.Invalid` before anything is created on disk.
+    """
+    url = normalize_url(url)
     # Bound values (phone numbers, names) stay out of exception text and so out of logs.
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
@@ -113,7 +119,7 @@ class Database:
     """One engine and its session factory; created by the composition root or the CLI."""
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
-        self.url = url
+        self.url = normalize_url(url)
         self.engine = create_engine(url, **engine_kwargs)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 

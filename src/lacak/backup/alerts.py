@@ -8,15 +8,14 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from lacak.config import Settings
+from lacak.i18n import t
 
 log = logging.getLogger(__name__)
 
 
 def failure_text(backup_id: str, target: str, error: str, language: str) -> str:
     """The alert, in the configured language."""
-    if language == "en":
-        return f"⚠️ Backup {backup_id} to {target} FAILED:\n{error}"
-    return f"⚠️ Backup {backup_id} ke {target} GAGAL:\n{error}"
+    return t("backup.failed_alert", language, id=backup_id, target=target, error=error)
 
 
 async def alert_failure(settings: Settings, backup_id: str, target: str, error: str) -> int:

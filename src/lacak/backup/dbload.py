@@ -45,6 +45,35 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def new_sqlite_paths(url: str) -> list[Path]:
+    """What a restore into `url` would newly create: the SQLite file and missing folders.
+
+    Empty for other backends and for a file that already exists (that one is the user's).
+    """
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return []
+    made = [path]
+    folder = path.parent
+    while not folder.exists() and folder.parent != folder:
+        made.append(folder)
+        folder = folder.parent
+    return made
+
+
+def remove_created(paths: list[Path]) -> None:
+    """Undo `new_sqlite_paths`: the file with its -wal/-shm/-journal, then empty folders."""
+    if not paths:
+        return
+    _remove_sqlite_files(paths[0])
+    Path(f"{paths[0]}.restoring").unlink(missing_ok=True)
+    for folder in paths[1:]:
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty (or gone): something else lives there now
+
+
 @functools.cache
 def seeded_tables() -> frozenset[str]:
     """Tables the migrations themselves fill (e.g. counters); blocking, cached.

@@ -5,6 +5,7 @@ target is touched until every check passed.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import make_url
@@ -14,6 +15,7 @@ from lacak.backup import dbload
 from lacak.backup.progress import NO_PROGRESS, Progress
 from lacak.backup.verify import RestoreRefused, checked_backup
 from lacak.config import Settings
+from lacak.dburl import normalize_url
 
 __all__ = ["RestoreRefused", "RestoreResult", "restore_backup"]
 
@@ -41,8 +43,37 @@ async def restore_backup(
     progress: Progress = NO_PROGRESS,
 ) -> RestoreResult:
     """Restore `backup_id` from `target` into `into` (default: the configured database)."""
-    url = into or settings.effective_database_url
+    url = normalize_url(into, what="--into") if into else settings.effective_database_url
     shown = make_url(url).render_as_string(hide_password=True)
+    created = dbload.new_sqlite_paths(url)
+    try:
+        return await _restore(
+            settings,
+            backup_id,
+            url,
+            shown,
+            target=target,
+            force=force,
+            allow_unauthenticated=allow_unauthenticated,
+            progress=progress,
+        )
+    except BaseException:
+        # A new SQLite file (and folders) made for this restore must not stay behind empty.
+        await asyncio.to_thread(dbload.remove_created, created)
+        raise
+
+
+async def _restore(
+    settings: Settings,
+    backup_id: str,
+    url: str,
+    shown: str,
+    *,
+    target: str | None,
+    force: bool,
+    allow_unauthenticated: bool,
+    progress: Progress,
+) -> RestoreResult:
     if not force and not await dbload.is_empty(url):
         raise RestoreRefused(
             f"the database {shown} is not empty; restore into an empty database "

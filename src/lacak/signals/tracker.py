@@ -22,8 +22,10 @@ from types import TracebackType
 from typing import Any, Self
 
 from lacak.config import Settings
+from lacak.dburl import normalize_url
 from lacak.signals import tracker_reads
 from lacak.signals.tracker_batch import OUTCOME, PROMPT, SIGNAL
+from lacak.signals.tracker_reads import TrackerNotReady
 from lacak.signals.tracker_signals import build_outcome, build_signal
 from lacak.signals.tracker_writer import FLUSH, BatchWriter, TrackerCounters
 
@@ -51,8 +53,9 @@ class Tracker:
     ) -> None:
         # Keywords win; then Settings (LACAK_TRACKER_* env); a URL string only sets the URL.
         settings = database_url if isinstance(database_url, Settings) else Settings()
+        # Plain sqlite:/// and postgresql:// URLs are fine; another scheme raises Invalid here.
         self.database_url = (
-            str(database_url)
+            normalize_url(str(database_url), what="Tracker database URL")
             if database_url is not None and not isinstance(database_url, Settings)
             else settings.effective_database_url
         )
@@ -226,15 +229,20 @@ class Tracker:
 
     # --- reading ----------------------------------------------------------------------
     def summary(self, days: int | None = 7) -> dict[str, float | int]:
-        """The old bot's five figures (total_signals, wins, losses, winrate, avg_pnl)."""
+        """The old bot's five figures (total_signals, wins, losses, winrate, avg_pnl).
+
+        Raises TrackerNotReady (one sentence with the fix) when the database cannot answer.
+        """
         self.flush(self.close_timeout)
-        coro = tracker_reads.summary(self._db(), self.timezone, days)
+        self._readable()
+        coro = tracker_reads.summary(self._db(), self.timezone, days, self._writer.shown_url)
         return self._writer.submit(coro).result(self.close_timeout)
 
     async def asummary(self, days: int | None = 7) -> dict[str, float | int]:
         """`summary()` for async code."""
         await self.aflush(self.close_timeout)
-        coro = tracker_reads.summary(self._db(), self.timezone, days)
+        self._readable()
+        coro = tracker_reads.summary(self._db(), self.timezone, days, self._writer.shown_url)
         return await asyncio.wrap_future(self._writer.submit(coro))
 
     def winrate(self, days: int | None = 7) -> float:
@@ -245,9 +253,17 @@ class Tracker:
         """`winrate()` for async code."""
         return float((await self.asummary(days))["winrate"])
 
+    def _readable(self) -> None:
+        # A held writer knows why (no schema yet...): say that rather than fail in SQL.
+        if self._closed:
+            raise TrackerNotReady("this Tracker is closed; create a new one to read the winrate")
+        held = self.counters.held_because
+        if held and self._writer.held_for_schema:
+            raise TrackerNotReady(f"cannot read the winrate: {held}")
+
     def _db(self) -> Any:
         if self._writer.db is None:
-            raise RuntimeError("tracker is not connected to its database")
+            raise TrackerNotReady("the Tracker is not connected to its database")
         return self._writer.db
 
     # --- lifecycle --------------------------------------------------------------------
@@ -266,7 +282,10 @@ class Tracker:
         lost = self.pending
         if not finished or lost:
             self.counters.dropped += lost
-            log.error("tracker: closed with %d event(s) not written", lost)
+            held = self.counters.held_because
+            log.error(
+                "tracker: closed with %d event(s) not written%s", lost, f": {held}" * bool(held)
+            )
             return False
         return True
 
@@ -304,4 +323,4 @@ _LIVE: weakref.WeakSet[Tracker] = weakref.WeakSet()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_restart_writers_in_child)
 
-__all__ = ["Tracker", "TrackerCounters"]
+__all__ = ["Tracker", "TrackerCounters", "TrackerNotReady"]
