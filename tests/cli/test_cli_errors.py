@@ -29,7 +29,9 @@ HOSTILE = (
 
 def _start(args: list[str], home: Path, **env: str) -> subprocess.Popen[str]:
     scrubbed = {k: v for k, v in os.environ.items() if not k.startswith("LACAK_")}
-    scrubbed.update(LACAK_VAR_DIR=str(home / "var"), COLUMNS="80", **env)
+    # English, as the assertions read; tests/cli/test_cli_language.py checks Indonesian.
+    scrubbed.update(LACAK_VAR_DIR=str(home / "var"), COLUMNS="80", LACAK_LANGUAGE="en")
+    scrubbed.update(env)
     return subprocess.Popen(
         [LACAK, *args], cwd=home, env=scrubbed, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,

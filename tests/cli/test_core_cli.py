@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from lacak.cli import errors, listen
 from lacak.cli.main import app
 from lacak.config import Settings, get_settings
 from lacak.security import resolve_api_token
@@ -59,8 +62,69 @@ def test_demo_fills_once_then_refuses(env: Path) -> None:
     assert "demo" in first.output
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 1 and "--force" in again.output
-    quiet = runner.invoke(app, ["demo", "--if-empty"])
-    assert quiet.exit_code == 0 and "demo" not in quiet.output.lower()
+    skipped = runner.invoke(app, ["demo", "--if-empty"])
+    assert skipped.exit_code == 0, skipped.output
+    # One line: that it skipped, why, and how to start over (the SQLite file by name).
+    assert skipped.output.count("\n") == 1, skipped.output
+    assert skipped.output.startswith("Demo data skipped: the database already has data.")
+    assert f"delete {env / 'var' / 'lacak.db'} (the SQLite file)" in skipped.output
+    assert "`lacak demo`" in skipped.output
+
+
+def test_demo_if_empty_on_an_empty_database_loads_it(env: Path) -> None:
+    loaded = runner.invoke(app, ["demo", "--if-empty"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "skipped" not in loaded.output and "demo" in loaded.output
+
+
+def _listening() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+def test_serve_on_a_taken_port_says_so_before_announcing(env: Path) -> None:
+    with _listening() as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert "lacak on http" not in result.output and "Traceback" not in result.output
+    text = " ".join(result.stderr.split())
+    assert text.startswith(f"error: port {port} on 127.0.0.1 is already in use"), text
+    assert f"`LACAK_PORT={port + 1} make run` or `lacak serve --port {port + 1}`" in text
+    # Nothing else happened: no database was created for a server that cannot start.
+    assert not (env / "var" / "lacak.db").exists()
+
+
+def test_serve_reads_the_port_from_lacak_port(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with _listening() as taken:
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("LACAK_PORT", str(port))
+        get_settings.cache_clear()
+        result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in " ".join(result.stderr.split())
+
+
+def test_serve_refuses_an_address_that_is_not_this_machines(env: Path) -> None:
+    # 192.0.2.0/24 is TEST-NET-1: never assigned to a local interface.
+    result = runner.invoke(app, ["serve", "--host", "192.0.2.1", "--port", "8000"])
+    assert result.exit_code == 1
+    text = " ".join(result.stderr.split())
+    assert text.startswith("error: cannot listen on 192.0.2.1:8000 ("), text
+    assert "check LACAK_HOST or --host" in text
+
+
+def test_bound_sockets_serve_the_port_and_are_released(env: Path) -> None:
+    sockets = listen.bind("127.0.0.1", 0)
+    try:
+        assert [s.getsockname()[0] for s in sockets] == ["127.0.0.1"]
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert listen.url("::1", 8000) == "http://[::1]:8000"
+    assert listen.url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
 
 
 def test_generated_token_is_private_and_stable(tmp_path: Path) -> None:
@@ -69,3 +133,18 @@ def test_generated_token_is_private_and_stable(tmp_path: Path) -> None:
     assert path is not None and len(token) >= 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert resolve_api_token(settings) == (token, path)
+
+
+def test_serve_without_the_server_extra_names_it(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # None in sys.modules makes `import uvicorn` fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    monkeypatch.setattr(sys, "argv", ["lacak", "serve"])
+    with pytest.raises(SystemExit) as stop:
+        errors.run(app)
+    assert stop.value.code == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert err == "error: This command needs lacak[server] (uvicorn is not installed): " \
+        "pip install 'lacak[server]'"  # fmt: skip
+    assert not (env / "var" / "lacak.db").exists()  # said before doing anything

@@ -112,3 +112,11 @@ def test_bad_input_is_one_sentence(cli_db: str) -> None:
         result = runner.invoke(app, args)
         assert result.exit_code != 0 and sentence in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_the_status_list_in_help_is_the_ledgers() -> None:
+    # Spelled out in the CLI so `--help` needs no SQLAlchemy; it must not drift.
+    from lacak.cli import messages
+    from lacak.messaging.models import STATUSES
+
+    assert messages.STATUSES == STATUSES

@@ -1,22 +1,14 @@
-"""Limit/offset pagination shared by every list endpoint."""
+"""Limit/offset pagination read from the query string of every list endpoint."""
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
 
-T = TypeVar("T")
-# Beyond this no table has rows; it also keeps offsets inside a 64-bit SQL integer.
-MAX_OFFSET = 1_000_000_000
+from lacak.paging import MAX_OFFSET, Page, PageParams
 
-
-class PageParams(BaseModel):
-    """Which slice of a list the client asked for."""
-
-    limit: int = 50
-    offset: int = 0
+__all__ = ["MAX_OFFSET", "Page", "PageDep", "PageParams", "page_params"]
 
 
 def page_params(
@@ -25,15 +17,6 @@ def page_params(
 ) -> PageParams:
     """Read `limit` and `offset` from the query string."""
     return PageParams(limit=limit, offset=offset)
-
-
-class Page(BaseModel, Generic[T]):
-    """A slice of a list plus the total count, so clients can page."""
-
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]

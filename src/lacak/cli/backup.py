@@ -7,38 +7,28 @@ error goes to the debug log (`lacak -v backup ...`), never to the user's screen.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
-from lacak.backup import restore, service, verify
-from lacak.backup.keys import KeyProblem, load_key
-from lacak.backup.manifest import BackupCorrupt
-from lacak.backup.targets import gdrive_auth as auth
-from lacak.backup.targets import open_target
-from lacak.backup.targets.base import TargetError
-from lacak.cli import common
-from lacak.db import session_scope
+from lacak.cli import common, text
+from lacak.cli.text import t
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from lacak.backup.verify import VerifyResult
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(
-    help="Backups: run, list, verify, restore, show the key, authorise Google Drive.",
-    no_args_is_help=True,
-)
+# The group's help is in lacak.cli.main (listed without importing this module).
+app = typer.Typer(no_args_is_help=True)
 
 TargetOpt = typer.Option(
     None, "--target", "-t", help='"local", a folder path, "gdrive" or "gdrive:ROOT_FOLDER"'
@@ -49,20 +39,31 @@ AllowUnauthenticatedOpt = typer.Option(
     help="Accept an archive without a MAC (made before archives were signed). Only for "
     "files whose whole history you trust.",
 )
-# Failures whose message already says what happened and what to do.
-EXPECTED = (
-    verify.RestoreRefused,
-    BackupCorrupt,
-    TargetError,
-    KeyProblem,
-    auth.AuthProblem,
-    OSError,
-)
+
+
+def expected() -> tuple[type[BaseException], ...]:
+    """Failures whose message already says what happened and what to do."""
+    from lacak.backup import verify
+    from lacak.backup.keys import KeyProblem
+    from lacak.backup.manifest import BackupCorrupt
+    from lacak.backup.targets import gdrive_auth
+    from lacak.backup.targets.base import TargetError
+    from lacak.errors import DomainError
+
+    return (
+        DomainError,  # a value lacak refuses (e.g. an --into URL), already a sentence
+        verify.RestoreRefused,
+        BackupCorrupt,
+        TargetError,
+        KeyProblem,
+        gdrive_auth.AuthProblem,
+        OSError,
+    )
 
 
 def _sentence(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 600 else text[:600] + "…"
+    said = " ".join(str(exc).split()) or type(exc).__name__
+    return said if len(said) <= 600 else said[:600] + "…"
 
 
 @contextmanager
@@ -76,9 +77,9 @@ def one_sentence(what: str, unexpected: str | None = None) -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort):
         raise  # Typer's own exits and prompts cut short
-    except EXPECTED as exc:
-        common.fail(f"{what}: {_sentence(exc)}")
     except Exception as exc:
+        if isinstance(exc, expected()):
+            common.fail(f"{what}: {_sentence(exc)}")
         log.debug("%s", unexpected or what, exc_info=True)
         common.fail(f"{unexpected or what}: {type(exc).__name__}: {_sentence(exc)}")
 
@@ -87,6 +88,15 @@ class RichProgress:
     """lacak.backup Progress shown as one Rich bar per phase (on stderr)."""
 
     def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
         self.bars = Progress(
             TextColumn("{task.description:>10}"),
             BarColumn(),
@@ -103,7 +113,7 @@ class RichProgress:
         if self.task is not None:
             task = self.bars.tasks[self.task]
             self.bars.update(self.task, completed=task.total or task.completed)
-        self.task = self.bars.add_task(name, total=total)
+        self.task = self.bars.add_task(phase_name(name), total=total)
 
     def advance(self, amount: int) -> None:
         """Move the current bar."""
@@ -111,15 +121,23 @@ class RichProgress:
             self.bars.advance(self.task, amount)
 
 
-def _size(n: int | None) -> str:
-    if n is None:
-        return "-"
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.1f} {unit}" if unit != "B" else f"{n} B"
-        value /= 1024
-    return f"{n} B"
+# lacak.backup's progress phases, as the bars name them.
+PHASES = {
+    "snapshot": "cli.backup.phase.snapshot", "logs": "cli.backup.phase.logs",
+    "checksums": "cli.backup.phase.checksums", "compress": "cli.backup.phase.compress",
+    "verify": "cli.backup.phase.verify", "store": "cli.backup.phase.store",
+    "upload": "cli.backup.phase.upload", "download": "cli.backup.phase.download",
+    "load": "cli.backup.phase.load", "schema check": "cli.backup.phase.schema_check",
+    "upgrade schema": "cli.backup.phase.upgrade_schema",
+}  # fmt: skip
+_RETRY = re.compile(r"^upload \(attempt (\d+)\)$")
+
+
+def phase_name(name: str) -> str:
+    """A backup phase in the CLI's language; one lacak does not know yet is shown as is."""
+    if (retry := _RETRY.match(name)) is not None:
+        return t("cli.backup.phase.upload_again", n=retry.group(1))
+    return t(PHASES[name]) if name in PHASES else name
 
 
 @app.command("run")
@@ -128,6 +146,9 @@ def run_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the run as one JSON document"),
 ) -> None:
     """Back up now: snapshot, logs, report CSV, manifest; verify; store; apply retention."""
+    from lacak.backup import service
+    from lacak.db import session_scope
+
     cfg = common.settings()
     clock = common.clock(cfg)
 
@@ -151,22 +172,23 @@ def run_cmd(
                 "error": run.error,
             }
 
-    with one_sentence("backup failed"):
+    with one_sentence(t("cli.backup.run_failed")):
         outcome = common.run(go())
     if json_out:
         common.print_json(outcome)
     elif outcome["status"] == "ok":
-        common.console.print(
-            f"[green]backup {outcome['backup_id']} ok[/]: {escape(str(outcome['location']))} "
-            f"({_size(outcome['size_bytes'])}, {outcome['files']} files, "  # type: ignore[arg-type]
-            f"{outcome['deleted']} old removed, {outcome['duration_seconds']} s)",
-            soft_wrap=True,
-        )
+        done = t(
+            "cli.backup.ok", id=outcome["backup_id"], location=outcome["location"],
+            size=text.size(outcome["size_bytes"]),  # type: ignore[arg-type]
+            files=outcome["files"], deleted=outcome["deleted"],
+            secs=text.seconds(outcome["duration_seconds"]),  # type: ignore[arg-type]
+        )  # fmt: skip
+        common.console.print(f"[green]{escape(done)}[/]", soft_wrap=True)
         if outcome["error"]:
             # The archive is good; a part of it (logs, report CSV) or retention was skipped.
-            common.err_console.print(f"[yellow]warning:[/] {escape(str(outcome['error']))}")
+            common.warn(str(outcome["error"]))
     if outcome["status"] != "ok":
-        common.fail(f"backup {outcome['backup_id']} failed: {outcome['error']}")
+        common.fail(t("cli.backup.failed", id=outcome["backup_id"], error=outcome["error"]))
 
 
 @app.command("list")
@@ -176,8 +198,10 @@ def list_cmd(
     json_out: bool = typer.Option(False, "--json", help="One JSON document"),
 ) -> None:
     """Backups on the target, oldest first: the id first on each line, then size, time, place."""
+    from lacak.backup.targets import open_target
+
     cfg = common.settings()
-    with one_sentence("cannot list backups"):
+    with one_sentence(t("cli.backup.list_failed")):
         backups = common.run(open_target(cfg, target).list())
     if json_out:
         common.print_json(
@@ -192,12 +216,14 @@ def list_cmd(
             ]
         )
         return
+    tz = common.clock(cfg).tz
     for b in backups:
         if ids_only:
             print(b.backup_id)
         else:
-            modified = b.modified.strftime("%Y-%m-%d %H:%M UTC") if b.modified else "-"
-            print(f"{b.backup_id}\t{_size(b.size)}\t{modified}\t{b.location}")
+            # The id first and tabs between: `cut -f1` still gives the ids.
+            when = text.moment(b.modified, tz)
+            print(f"{b.backup_id}\t{text.size(b.size)}\t{when}\t{b.location}")
 
 
 @app.command("verify")
@@ -207,9 +233,11 @@ def verify_cmd(
     allow_unauthenticated: bool = AllowUnauthenticatedOpt,
 ) -> None:
     """Check one backup completely (MAC, every file, schema objects) without restoring it."""
+    from lacak.backup import verify
+
     cfg = common.settings()
     progress = RichProgress()
-    with one_sentence(f"backup {backup_id} is not usable"), progress.bars:
+    with one_sentence(t("cli.backup.not_usable", id=backup_id)), progress.bars:
         result = common.run(
             verify.verify_backup(
                 cfg,
@@ -219,7 +247,21 @@ def verify_cmd(
                 progress=progress,
             )
         )
-    print(result.line())
+    print(verified_line(result))
+
+
+def verified_line(result: VerifyResult) -> str:
+    """What `backup verify` found, as one line in the CLI's language."""
+    proof = (
+        t("cli.backup.authenticated", key_id=result.key_id)
+        if result.authenticated
+        else t("cli.backup.not_authenticated")
+    )
+    return t(
+        "cli.backup.verified", id=result.backup_id, target=result.target, files=result.files,
+        size=text.size(result.size), proof=proof,
+        schema=result.schema_revision or t("cli.backup.no_schema"), format=result.snapshot_format,
+    )  # fmt: skip
 
 
 @app.command("restore")
@@ -235,9 +277,14 @@ def restore_cmd(
     allow_unauthenticated: bool = AllowUnauthenticatedOpt,
 ) -> None:
     """Verify a backup and restore it into an empty database, then upgrade its schema."""
+    from lacak.backup import restore
+
     cfg = common.settings()
     progress = RichProgress()
-    with one_sentence("restore refused", "restore failed"), progress.bars:
+    with (
+        one_sentence(t("cli.backup.restore_refused"), t("cli.backup.restore_failed")),
+        progress.bars,
+    ):
         result = common.run(
             restore.restore_backup(
                 cfg,
@@ -249,16 +296,14 @@ def restore_cmd(
                 progress=progress,
             )
         )
-    rows = sum(result.tables.values())
-    common.console.print(
-        f"[green]restored {result.backup_id}[/] into {escape(result.database)}: {rows} rows in "
-        f"{len(result.tables)} tables; schema {result.from_revision} → {result.to_revision}"
-    )
+    done = t(
+        "cli.backup.restored", id=result.backup_id, database=result.database,
+        rows=sum(result.tables.values()), tables=len(result.tables),
+        old=result.from_revision, new=result.to_revision,
+    )  # fmt: skip
+    common.console.print(f"[green]{escape(done)}[/]", soft_wrap=True)
     if not result.authenticated:
-        common.err_console.print(
-            "[yellow]warning:[/] the archive carried no MAC; it was restored because "
-            "--allow-unauthenticated was given"
-        )
+        common.warn(t("cli.backup.restored_no_mac"))
 
 
 @app.command("key")
@@ -268,21 +313,17 @@ def key_cmd(
     ),
 ) -> None:
     """Where the key that signs backups is (generated on first use); --show prints it."""
+    from lacak.backup.keys import load_key
+
     cfg = common.settings()
-    with one_sentence("backup key"):
+    with one_sentence(t("cli.backup.key")):
         key = load_key(cfg)
     if show:
         print(key.secret.decode("utf-8"))
         return
-    where = (
-        "LACAK_BACKUP_KEY (environment or .env)"
-        if key.path is None
-        else f"the file {key.path} (mode 600)"
-    )
+    where = t("cli.backup.key_env") if key.path is None else t("cli.backup.key_file", path=key.path)
     common.console.print(
-        f"The backup key (key id {key.key_id}) is {escape(where)}. Keep a copy apart from "
-        "the backups: restoring on another machine needs it (set LACAK_BACKUP_KEY there). "
-        "`lacak backup key --show` prints it.",
+        escape(t("cli.backup.key_where", key_id=key.key_id, where=where)),
         soft_wrap=True,  # a path broken over two lines cannot be copied
     )
 
@@ -294,28 +335,23 @@ def auth_cmd(
     token_file: Path | None = typer.Option(None, help="Where to keep the token"),
 ) -> None:
     """Authorise Google Drive once, headless: open the printed URL anywhere, paste back the code."""
+    from lacak.backup.targets import gdrive_auth as auth
+
     if provider != "gdrive":
-        common.fail(f"unknown provider {provider!r}; only gdrive is supported")
+        common.fail(t("cli.backup.auth_unknown", provider=provider))
     cfg = common.settings()
     secrets_path = client_secrets or cfg.gdrive_client_secrets_file
     token_path = token_file or cfg.gdrive_token_file
     if secrets_path is None or token_path is None:
-        common.fail(
-            "set LACAK_GDRIVE_CLIENT_SECRETS_FILE and LACAK_GDRIVE_TOKEN_FILE "
-            "(or pass --client-secrets and --token-file)"
-        )
-    with one_sentence("Google Drive authorisation failed"):
+        common.fail(t("cli.backup.auth_needs"))
+    with one_sentence(t("cli.backup.auth_failed")):
         client = auth.read_client(secrets_path)
         verifier, challenge = auth.pkce_pair()
         state = secrets.token_urlsafe(16)
-        common.console.print("Open this URL in any browser, approve, then paste the code or the")
-        common.console.print(
-            "whole address you were sent to (it may fail to load; that is fine):\n"
-        )
+        common.console.print(t("cli.backup.auth_open") + "\n")
         common.console.print(auth.consent_url(cfg, client, challenge, state), soft_wrap=True)
-        pasted = typer.prompt("\ncode or redirect URL")
+        pasted = typer.prompt("\n" + t("cli.backup.auth_prompt"))
         document = auth.exchange(cfg, client, auth.code_from(pasted, state), verifier)
         auth.save_token(token_path, document)
-    common.console.print(
-        f"[green]Google Drive authorised[/]; token saved to {token_path} (mode 600)"
-    )
+    done = t("cli.backup.auth_done", path=token_path)
+    common.console.print(f"[green]{escape(done)}[/]", soft_wrap=True)

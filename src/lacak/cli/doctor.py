@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import text
 
 from lacak import migrate
+from lacak.cli.text import join, t
 from lacak.config import Settings
 from lacak.db import Database, session_scope
 from lacak.security import token_file
@@ -39,52 +41,55 @@ async def run_doctor(settings: Settings, console: Console) -> bool:
     for check in checks:
         mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
         # soft_wrap: a long path or command stays on one line, whole, for copying.
-        console.print(f"{mark} {check.name}: {check.message}", soft_wrap=True)
+        # escape: paths and drivers' messages are text, not Rich markup.
+        console.print(f"{mark} {check.name}: {escape(check.message)}", soft_wrap=True)
         if not check.ok and check.fix:
-            console.print(f"    fix: {check.fix}", soft_wrap=True)
+            console.print(f"    {t('cli.doctor.fix')}: {escape(check.fix)}", soft_wrap=True)
     failed = [c for c in checks if not c.ok]
-    console.print("All checks passed." if not failed else f"{len(failed)} problem(s) found.")
+    console.print(t("cli.doctor.all_ok") if not failed else t("cli.doctor.problems", n=len(failed)))
     return not failed
 
 
 def _timezone(settings: Settings) -> Check:
+    name = t("cli.doctor.timezone")
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return Check(
-            "timezone",
+            name,
             False,
-            f"'{settings.timezone}' is not a known timezone",
-            "set LACAK_TIMEZONE to an IANA name such as Asia/Jakarta",
+            t("cli.doctor.tz_unknown", tz=settings.timezone),
+            t("cli.doctor.tz_fix"),
         )
-    return Check("timezone", True, settings.timezone)
+    return Check(name, True, settings.timezone)
 
 
 def _var_dir(settings: Settings) -> Check:
-    path = settings.var_dir
+    name, path = t("cli.doctor.data_folder"), settings.var_dir
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return Check("data folder", False, f"{path} cannot be created ({exc})", "set LACAK_VAR_DIR")
+        return Check(
+            name, False, t("cli.doctor.var_cannot_create", path=path, reason=exc),
+            t("cli.doctor.var_fix"),
+        )  # fmt: skip
     if not os.access(path, os.W_OK):
-        return Check("data folder", False, f"{path} is not writable", "fix its permissions")
-    return Check("data folder", True, f"{path.resolve()} is writable")
+        return Check(
+            name, False, t("cli.doctor.var_not_writable", path=path), t("cli.doctor.var_perms")
+        )
+    return Check(name, True, t("cli.doctor.var_ok", path=path.resolve()))
 
 
 def _token(settings: Settings) -> Check:
+    name = t("cli.doctor.token")
     if settings.api_token is not None:
         if len(settings.api_token.get_secret_value()) < 16:
-            return Check(
-                "API token",
-                False,
-                "LACAK_API_TOKEN is shorter than 16 characters",
-                "use a long random value, e.g. from secrets.token_hex(32)",
-            )
-        return Check("API token", True, "set from LACAK_API_TOKEN")
+            return Check(name, False, t("cli.doctor.token_short"), t("cli.doctor.token_fix"))
+        return Check(name, True, t("cli.doctor.token_env"))
     path = token_file(settings)
     if path.exists():
-        return Check("API token", True, f"generated, stored in {path}")
-    return Check("API token", True, f"not set; `lacak serve` will generate one in {path}")
+        return Check(name, True, t("cli.doctor.token_file", path=path))
+    return Check(name, True, t("cli.doctor.token_later", path=path))
 
 
 def _providers(settings: Settings) -> list[Check]:
@@ -103,10 +108,10 @@ def _providers(settings: Settings) -> list[Check]:
             Check(
                 "WhatsApp",
                 not missing,
-                f"provider cloud, missing {', '.join(missing)}"
+                t("cli.doctor.cloud_missing", names=", ".join(missing))
                 if missing
-                else "provider cloud configured",
-                "set the missing variables",
+                else t("cli.doctor.cloud_ok"),
+                t("cli.doctor.set_missing"),
             )
         )
     elif provider == "fonnte":
@@ -114,57 +119,58 @@ def _providers(settings: Settings) -> list[Check]:
             Check(
                 "WhatsApp",
                 settings.fonnte_token is not None,
-                "provider fonnte" + ("" if settings.fonnte_token else ", FONNTE_TOKEN missing"),
-                "set FONNTE_TOKEN",
+                t("cli.doctor.fonnte_ok")
+                if settings.fonnte_token
+                else t("cli.doctor.fonnte_missing"),
+                t("cli.doctor.fonnte_fix"),
             )
         )
     else:
-        checks.append(Check("WhatsApp", True, "console provider (messages are printed, not sent)"))
+        checks.append(Check("WhatsApp", True, t("cli.doctor.console")))
     if settings.telegram_bot_token is not None and not settings.all_admin_ids:
         checks.append(
-            Check(
-                "Telegram",
-                False,
-                "a bot token is set but no admin ids",
-                "set ADMIN_IDS=123,456 (or ADMIN1..ADMIN3)",
-            )
+            Check("Telegram", False, t("cli.doctor.tg_no_admins"), t("cli.doctor.tg_fix"))
         )
     elif settings.telegram_bot_token is not None:
-        checks.append(Check("Telegram", True, f"bot on, {len(settings.all_admin_ids)} admin(s)"))
+        checks.append(Check("Telegram", True, t("cli.doctor.tg_on", n=len(settings.all_admin_ids))))
     else:
-        checks.append(Check("Telegram", True, "admin bot off (TELEGRAM_BOT_TOKEN not set)"))
+        checks.append(Check("Telegram", True, t("cli.doctor.tg_off")))
     return checks
 
 
 async def _database(settings: Settings) -> list[Check]:
     url = settings.effective_database_url
     shown = url.split("@")[-1] if "@" in url else url
+    name = t("cli.doctor.database")
     db = Database(url)
     try:
         async with db.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:
+        error = f"{exc.__class__.__name__}: {exc}"
         return [
             Check(
-                "database",
+                name,
                 False,
-                f"cannot connect to {shown}: {exc.__class__.__name__}: {exc}",
-                "check LACAK_DATABASE_URL and that the server is running",
+                t("cli.doctor.db_cannot", where=shown, error=error),
+                t("cli.doctor.db_fix"),
             )
         ]
     finally:
         await db.dispose()
-    checks = [Check("database", True, f"reachable ({shown})")]
+    checks = [Check(name, True, t("cli.doctor.db_ok", where=shown))]
+    schema = t("cli.doctor.schema")
     current, head = await migrate.current_revision(url), migrate.head_revision()
     if current == head:
-        checks.append(Check("schema", True, f"at the newest revision ({head})"))
+        checks.append(Check(schema, True, t("cli.doctor.schema_ok", head=head)))
     else:
+        at = current or t("cli.doctor.no_revision")
         checks.append(
             Check(
-                "schema",
+                schema,
                 False,
-                f"at {current or 'no revision'}, newest is {head}",
-                "run `lacak db upgrade` (lacak serve also upgrades on start)",
+                t("cli.doctor.schema_behind", current=at, head=head),
+                t("cli.doctor.schema_fix"),
             )
         )
         return checks
@@ -180,20 +186,19 @@ async def _stored_values(url: str) -> Check:
             report = await integrity.find(session, limit=5)
     finally:
         await db.dispose()
+    name = t("cli.doctor.stored")
     if report.clean:
-        return Check("stored values", True, "every signal and prompt is within lacak's bounds")
+        return Check(name, True, t("cli.doctor.stored_ok"))
     shown = ", ".join(f.signal_id for f in report.signals)
     parts = []
     if report.signals_total:
-        parts.append(
-            f"{report.signals_total} signal(s) ({shown}{', …' if report.signals_total > 5 else ''})"
-        )
+        more = ", …" if report.signals_total > 5 else ""
+        parts.append(t("cli.doctor.stored_signals", n=report.signals_total, ids=shown + more))
     if report.prompts_total:
-        parts.append(f"{report.prompts_total} prompt(s)")
+        parts.append(t("cli.doctor.stored_prompts", n=report.prompts_total))
     return Check(
-        "stored values",
+        name,
         False,
-        f"{' and '.join(parts)} hold values outside lacak's bounds (docs/limits.md)",
-        "see them with `lacak signals repair`, fix them with `lacak signals repair --apply`, "
-        "or remove one with `lacak signals delete ID --reason '…'`",
+        t("cli.doctor.stored_bad", what=join(parts)),
+        t("cli.doctor.stored_fix"),
     )

@@ -6,10 +6,6 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from rich.console import Console
-from rich.markup import escape
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-
 from lacak.errors import DomainError
 
 DEBUG_FLAG = "--debug"
@@ -21,28 +17,63 @@ def _first_line(value: object) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """One plain sentence for an error no command caught."""
+    """One plain sentence for an error no command caught (the CLI's language).
+
+    A DomainError's detail is the service's own sentence (English, as the API says it);
+    everything else is worded from the catalog around the system's own reason.
+    """
+    from lacak.cli.text import t
+
     if isinstance(exc, DomainError):
         return exc.detail
-    if isinstance(exc, OperationalError | InterfaceError):
-        reason = _first_line(getattr(exc, "orig", None) or exc)
-        return (
-            f"the database is unreachable or busy ({reason}); check LACAK_DATABASE_URL and "
-            "that the server is running, then try again"
-        )
-    if isinstance(exc, DBAPIError):
-        return f"the database refused the operation: {_first_line(getattr(exc, 'orig', exc))}"
+    if isinstance(exc, ModuleNotFoundError) and (needs := _needs_extra(exc)) is not None:
+        return needs
+    if (database := _database_error(exc)) is not None:
+        return database
     if isinstance(exc, FileNotFoundError):
-        return f"file or folder not found: {exc.filename or _first_line(exc)}"
+        return t("cli.error.not_found", path=exc.filename or _first_line(exc))
     if isinstance(exc, PermissionError):
-        return f"permission denied: {exc.filename or _first_line(exc)}"
+        return t("cli.error.permission", path=exc.filename or _first_line(exc))
     if isinstance(exc, OSError):
         return f"{exc.strerror or type(exc).__name__}: {exc.filename or _first_line(exc)}"
     detail = _first_line(exc)
-    return (
-        f"unexpected error ({type(exc).__name__}{': ' + detail if detail else ''}); "
-        "run the command again with --debug to see where it happened"
-    )
+    return t("cli.error.unexpected", what=f"{type(exc).__name__}{': ' + detail if detail else ''}")
+
+
+def _needs_extra(exc: ModuleNotFoundError) -> str | None:
+    # A package of an optional extra (lacak[server] ...) is not installed: say which.
+    from lacak.cli.text import t
+    from lacak.extras import extra_for, install_hint, missing_sentence
+
+    extra, module = extra_for(exc.name), (exc.name or "").split(".", 1)[0]
+    if extra is not None and module:
+        return t("cli.error.needs_extra", extra=extra, module=module, hint=install_hint(extra))
+    return missing_sentence(exc)
+
+
+def _database_error(exc: BaseException) -> str | None:
+    # An SQLAlchemy error implies SQLAlchemy is loaded: no need to import it for the others.
+    sa = sys.modules.get("sqlalchemy.exc")
+    if sa is None or not isinstance(exc, sa.DBAPIError):
+        return None
+    from lacak.cli.text import t
+
+    reason = _first_line(getattr(exc, "orig", None) or exc)
+    if isinstance(exc, sa.OperationalError | sa.InterfaceError):
+        return t("cli.error.db_unreachable", reason=reason)
+    return t("cli.error.db_refused", reason=reason)
+
+
+def _say(message: str) -> None:
+    from lacak.cli.common import say_error
+
+    say_error(message)
+
+
+def _interrupted() -> str:
+    from lacak.cli.text import t
+
+    return t("cli.error.interrupted")
 
 
 def run(app: Callable[[], object], argv: list[str] | None = None) -> None:
@@ -54,10 +85,10 @@ def run(app: Callable[[], object], argv: list[str] | None = None) -> None:
     try:
         app()
     except KeyboardInterrupt:
-        Console(stderr=True).print("[bold red]error:[/] interrupted")
+        _say(_interrupted())
         raise SystemExit(130) from None
     except Exception as exc:  # the point of this function: nothing escapes as a traceback
         if debug:
             traceback.print_exc()
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(describe(exc))}", soft_wrap=True)
+        _say(describe(exc))
         raise SystemExit(1) from None

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from lacak.cli import common
+from lacak.cli import common, text
+from lacak.cli.text import t
 from lacak.errors import DomainError
-from lacak.exports import files, service
 
-app = typer.Typer(
-    help="CSV/XLSX exports with the API's filters (CSV goes to stdout unless --out).",
-    no_args_is_help=True,
-)
+if TYPE_CHECKING:
+    from lacak.exports.service import ExportPlan
 
+# The group's help is in lacak.cli.main (listed without importing this module).
+app = typer.Typer(no_args_is_help=True)
+
+FORMATS = ("csv", "xlsx")
 FORMAT = typer.Option("csv", "--format", "-f", help="csv or xlsx")
 OUT = typer.Option(None, "--out", "-o", help="File to write (default: stdout for CSV)")
 FROM = typer.Option(None, "--from", help="From this business day (YYYY-MM-DD) or ISO time")
@@ -24,19 +26,32 @@ TO = typer.Option(None, "--to", help="To the end of this day (YYYY-MM-DD) or ISO
 WHERE = typer.Option(None, "--where", "-w", help="Any other filter as NAME=VALUE (repeatable)")
 
 
+# What each export holds, as the lines around it say it (the command names stay English).
+KINDS = {
+    "signals": "cli.export.signals", "prompts": "cli.export.prompts",
+    "whatsapp_report": "cli.export.whatsapp_report", "messages": "cli.export.messages",
+}  # fmt: skip
+
+
+def _kind(kind: str) -> str:
+    return t(KINDS[kind]) if kind in KINDS else kind
+
+
 def _filters(where: list[str] | None, **named: str | int | None) -> dict[str, str | None]:
     values = {k: None if v is None else str(v) for k, v in named.items()}
     for item in where or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            common.fail(f"--where needs NAME=VALUE, not {item!r}")
+            common.fail(t("cli.export.bad_where", value=item))
         values[name.strip()] = value
     return values
 
 
 def _run(kind: str, fmt: str, out: Path | None, filters: dict[str, str | None]) -> None:
-    if fmt not in ("csv", "xlsx"):
-        common.fail(f"--format must be csv or xlsx, not {fmt!r}")
+    if fmt not in FORMATS:
+        common.bad_choice("--format", fmt, FORMATS)
+    from lacak.exports import service
+
     cfg = common.settings()
     clock = common.clock(cfg)
     try:
@@ -48,7 +63,11 @@ def _run(kind: str, fmt: str, out: Path | None, filters: dict[str, str | None]) 
     common.run(_write(plan, fmt, out))
 
 
-async def _write(plan: service.ExportPlan, fmt: str, out: Path | None) -> None:
+async def _write(plan: ExportPlan, fmt: str, out: Path | None) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from lacak.exports import files
+
     cfg = common.settings()
     clock = common.clock(cfg)
     chunk = cfg.export_chunk_rows
@@ -60,7 +79,7 @@ async def _write(plan: service.ExportPlan, fmt: str, out: Path | None) -> None:
         columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                    TimeRemainingColumn())  # fmt: skip
         with Progress(*columns, console=common.err_console) as bar:
-            task = bar.add_task(f"{plan.kind} → {out.name}", total=total)
+            task = bar.add_task(f"{_kind(plan.kind)} → {out.name}", total=total)
 
             def step(n: int) -> None:
                 bar.advance(task, n)
@@ -70,7 +89,10 @@ async def _write(plan: service.ExportPlan, fmt: str, out: Path | None) -> None:
                     await files.write_csv(db, plan, clock, sink, chunk_rows=chunk, progress=step)
             else:
                 await files.write_xlsx(db, plan, clock, out, chunk_rows=chunk, progress=step)
-    common.err_console.print(f"Wrote {total} {plan.kind} row(s) to {out}")
+    common.err_console.print(
+        t("cli.export.wrote", n=text.num(total, 0), kind=_kind(plan.kind), path=out),
+        markup=False, highlight=False, soft_wrap=True,
+    )  # fmt: skip
 
 
 @app.command("signals")

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from sqlalchemy.exc import DBAPIError
+from rich.markup import escape
 
-from lacak import migrate
-from lacak.cli import common
-from lacak.db import session_scope
-from lacak.errors import DomainError
-from lacak.scheduler import service
-from lacak.scheduler.runner import JobRunner
-from lacak.scheduler.schemas import JobOut, JobRunOut
-from lacak.scheduler.triggers import InvalidSchedule
+from lacak.cli import common, text
+from lacak.cli.text import t
 
-app = typer.Typer(help="Scheduled jobs: list them, run one now.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from lacak.scheduler.schemas import JobOut, JobRunOut
+
+# The group's help is in lacak.cli.main (listed without importing this module).
+app = typer.Typer(no_args_is_help=True)
 
 _STATUS_STYLE = {"success": "green", "failed": "red", "skipped": "yellow", "running": "cyan"}
 
 
-def _when(moment: datetime | None, clock_tz: Any) -> str:
-    return moment.astimezone(clock_tz).strftime("%Y-%m-%d %H:%M") if moment else "-"
+def _when(moment: datetime | None, tz: tzinfo) -> str:
+    # Day, month and time: the full timestamps are in --json; this keeps the table in 80
+    # columns.
+    return text.moment(moment, tz, "short")
 
 
 @app.command("list")
@@ -32,6 +33,12 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout"),
 ) -> None:
     """Every job with its schedule, next run and last run."""
+    from sqlalchemy.exc import DBAPIError
+
+    from lacak.db import session_scope
+    from lacak.scheduler import service
+    from lacak.scheduler.triggers import InvalidSchedule
+
     cfg = common.settings()
     clock = common.clock(cfg)
 
@@ -44,38 +51,67 @@ def list_command(
     except InvalidSchedule as exc:
         common.fail(str(exc))
     except DBAPIError as exc:
-        common.fail(f"The database is not ready ({exc.orig}); run `lacak db upgrade` first.")
+        common.db_not_ready(exc)
     if as_json:
         common.print_json([job.model_dump(mode="json") for job in jobs])
         return
-    table = Table(title=f"Jobs (times in {cfg.timezone})")
-    # Names and times never wrap (people copy them into `lacak jobs run NAME`); the
-    # free-text summary takes whatever width is left, also when output is piped.
-    table.add_column("job", no_wrap=True)
-    for column in ("schedule", "next run", "last run", "status"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("result", overflow="fold", min_width=12)
+    common.console.print(job_table(jobs, cfg.timezone, clock.tz))
+    import textwrap
+
+    results = [(job.name, _outcome(job.last_run, clock.tz)) for job in jobs]
+    if any(said for _, said in results):
+        common.console.print(t("cli.jobs.last_results"), style="bold")
+    for name, said in results:
+        if said:
+            # Under the table, not in it: a result is free text (a summary, an error) and
+            # a column of it would get a few characters of an 80-column terminal.
+            lines = textwrap.wrap(
+                f"{name}: {said}", common.console.width, initial_indent="  ",
+                subsequent_indent="    ",
+            )  # fmt: skip
+            common.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+
+
+def job_table(jobs: list[JobOut], timezone: str, tz: tzinfo) -> Table:
+    """Schedule, next and last run, status: one line per job, within 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=t("cli.jobs.title", tz=timezone), box=box.SIMPLE_HEAD)
+    # Nothing wraps: people copy names into `lacak jobs run NAME` and cron lines elsewhere.
+    for column in ("job.job", "job.schedule", "job.next_run", "job.last_run", "common.status"):
+        table.add_column(t(column), no_wrap=True)
     for job in jobs:
         last = job.last_run
-        status = last.status if last else "-"
-        style = _STATUS_STYLE.get(status, "")
+        status = last.status if last else None
+        style = _STATUS_STYLE.get(status or "", "")
+        shown = text.label("status", status)
         table.add_row(
             job.name,
             job.cron,
-            "paused" if job.paused else _when(job.next_run_at, clock.tz),
-            _when(last.started_at if last else None, clock.tz),
-            f"[{style}]{status}[/]" if style else status,
-            _outcome(last),
+            t("job.paused") if job.paused else _when(job.next_run_at, tz),
+            _when(last.started_at if last else None, tz),
+            f"[{style}]{shown}[/]" if style else shown,
         )
-    common.console.print(table)
+    return table
 
 
-def _outcome(run: JobRunOut | None) -> str:
+def _outcome(run: JobRunOut | None, tz: tzinfo) -> str:
+    from lacak.i18n import runs
+
     if run is None:
         return ""
     if run.error:
-        return run.error
-    return ", ".join(f"{k}={v}" for k, v in (run.summary or {}).items())
+        return _error(run.error)
+    return runs.summary_line(run.summary, text.lang(), tz)
+
+
+def _error(error: str) -> str:
+    from lacak.i18n import runs
+
+    worded = runs.error_text(error, text.lang()) or ""
+    # The operator at a terminal gets the scheduler's own words too (they name the cause).
+    return f"{worded} ({error})"
 
 
 @app.command("run")
@@ -84,8 +120,15 @@ def run_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout"),
 ) -> None:
     """Run one job now, in this process, through the same wrapper as the scheduler."""
+    from lacak import migrate
+    from lacak.errors import DomainError
+    from lacak.i18n import runs
+    from lacak.scheduler import service
+    from lacak.scheduler.runner import JobRunner
+
     cfg = common.settings()
     migrate.upgrade(cfg.effective_database_url)
+    tz = common.clock(cfg).tz
 
     async def _run() -> JobRunOut:
         async with common.database(cfg) as db:
@@ -100,10 +143,14 @@ def run_command(
         common.print_json(run.model_dump(mode="json"))
     else:
         style = _STATUS_STYLE.get(run.status, "")
-        common.console.print(f"{name}: run #{run.id} [{style}]{run.status}[/]")
-        for key, value in (run.summary or {}).items():
-            common.console.print(f"  {key}: {value}")
+        status = escape(text.label("status", run.status))
+        shown = f"[{style}]{status}[/]" if style else status
+        common.console.print(t("cli.jobs.ran", name=escape(name), id=run.id, status=shown))
+        for key, value in runs.summary_items(run.summary, text.lang(), tz):
+            common.console.print(f"  {key}: {value}", markup=False, highlight=False)
         if run.error:
-            common.console.print(f"  error: {run.error}")
+            common.console.print(
+                f"  {t('common.error')}: {_error(run.error)}", markup=False, highlight=False
+            )
     if run.status != "success":
         raise typer.Exit(1)

@@ -7,30 +7,34 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.markup import escape
-from rich.table import Table
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.cli import common
-from lacak.db import session_scope
-from lacak.errors import DomainError
-from lacak.messaging import service
-from lacak.messaging.models import STATUSES
-from lacak.messaging.schemas import MessageFilter, MessageOut
+from lacak.cli import common, text
+from lacak.cli.text import t
 
-app = typer.Typer(help="Outbound messages: list them, resend or settle those in doubt.",
-                  no_args_is_help=True)  # fmt: skip
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from lacak.messaging.schemas import MessageOut
+
+# The group's help is in lacak.cli.main (listed without importing this module).
+app = typer.Typer(no_args_is_help=True)
 T = TypeVar("T")
+# lacak.messaging.models.STATUSES, spelled out so `--help` needs no SQLAlchemy (a test
+# keeps the two equal).
+STATUSES = ("queued", "sending", "in_doubt", "sent", "delivered", "read", "failed")
 _STYLE = {"in_doubt": "yellow", "failed": "red", "sent": "green", "delivered": "green",
           "read": "green", "sending": "cyan"}  # fmt: skip
+# What `_each` did to each message, by the JSON key it is listed under.
+VERBS = {"queued": "cli.messages.queued", "resolved": "cli.messages.resolved"}
 
 
 def _who() -> str:
-    # The history names who settled a message; the CLI has no login, so user@host.
+    # The history names who settled a message; the CLI has no login, so user@host. Stored
+    # data (the event log reads the same whoever looks), so not worded per language.
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -44,12 +48,16 @@ def _ids(values: list[str]) -> list[uuid.UUID]:
         try:
             ids.append(uuid.UUID(value))
         except ValueError:
-            common.fail(f"{escape(value)!r} is not a message id (see `lacak messages list`).")
+            common.fail(t("cli.messages.bad_id", value=value))
     return ids
 
 
 def _db_call(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction; database trouble is one sentence."""
+    from sqlalchemy.exc import DBAPIError
+
+    from lacak.db import session_scope
+
     cfg = common.settings()
 
     async def _run() -> T:
@@ -59,14 +67,11 @@ def _db_call(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     try:
         return common.run(_run())
     except DBAPIError as exc:
-        common.fail(f"The database is not ready ({type(exc.orig).__name__}); "
-                    "run `lacak db upgrade` first.")  # fmt: skip
+        common.db_not_ready(exc)
 
 
 def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return "-"
-    return moment.astimezone(common.clock(common.settings()).tz).strftime("%Y-%m-%d %H:%M:%S")
+    return text.moment(moment, common.clock(common.settings()).tz, "seconds")
 
 
 @app.command("list")
@@ -77,7 +82,12 @@ def list_command(
 ) -> None:
     """Messages, newest first (e.g. `--status in_doubt`: those waiting for you)."""
     if status is not None and status not in STATUSES:
-        common.fail(f"--status must be one of {', '.join(STATUSES)}, not {escape(status)!r}.")
+        common.bad_choice("--status", status, STATUSES)
+    from rich.table import Table
+
+    from lacak.messaging import service
+    from lacak.messaging.schemas import MessageFilter, MessageOut
+
     filt = MessageFilter.model_validate({"status": status})
 
     async def _list(session: AsyncSession) -> tuple[list[MessageOut], int]:
@@ -89,29 +99,41 @@ def list_command(
         common.print_json({"total": total,
                            "items": [m.model_dump(mode="json") for m in items]})  # fmt: skip
         return
-    table = Table(title=f"Messages ({len(items)} of {total})")
-    for name in ("id", "created", "status", "provider", "recipient", "kind", "attempts",
-                 "request started"):  # fmt: skip
-        table.add_column(name, no_wrap=True)
-    table.add_column("error", overflow="fold", min_width=12)
+    table = Table(title=t("cli.messages.title", shown=len(items), total=total))
+    for key in ("cli.messages.id", "common.created", "common.status", "cli.messages.provider",
+                "cli.messages.recipient", "common.kind", "cli.messages.attempts",
+                "workshop.request_started"):  # fmt: skip
+        table.add_column(t(key), no_wrap=True)
+    table.add_column(t("common.error"), overflow="fold", min_width=12)
     for m in items:
         style = _STYLE.get(m.status, "")
+        shown = escape(text.label("message.status", m.status))
         table.add_row(
-            str(m.id), _when(m.created_at), f"[{style}]{m.status}[/]" if style else m.status,
-            m.provider or "-", m.recipient, m.kind, str(m.attempts), _when(m.inflight_at),
-            escape(m.error_text or m.error_code or ""),
+            str(m.id), _when(m.created_at), f"[{style}]{shown}[/]" if style else shown,
+            m.provider or text.DASH, m.recipient, escape(text.label("message.kind", m.kind)),
+            str(m.attempts), _when(m.inflight_at), escape(_failure(m)),
         )  # fmt: skip
     common.console.print(table)
     if status == "in_doubt" and items:
-        common.console.print(
-            "Check with the customer, then `lacak messages resolve ID --sent|--failed`, "
-            "or send again with `lacak messages resend ID` (they may get it twice)."
-        )
+        common.console.print(t("cli.messages.in_doubt_hint"), soft_wrap=True)
+
+
+def _failure(m: MessageOut) -> str:
+    # Worded from the code, as the dashboard does; the provider's own words are in --json
+    # (`error_text`), as they are in the dashboard's tooltip.
+    if not (m.error_code or m.error_text):
+        return ""
+    return text.failure(m.error_code)
 
 
 def _each(ids: list[uuid.UUID], action: Callable[[AsyncSession, uuid.UUID], Awaitable[Any]],
           verb: str, as_json: bool) -> None:  # fmt: skip
     """Apply `action` to every id, each in its own transaction: one bad id spoils nothing."""
+    from sqlalchemy.exc import DBAPIError
+
+    from lacak.db import session_scope
+    from lacak.errors import DomainError
+
     cfg = common.settings()
     done: list[dict[str, Any]] = []
     problems: list[dict[str, str]] = []
@@ -130,17 +152,16 @@ def _each(ids: list[uuid.UUID], action: Callable[[AsyncSession, uuid.UUID], Awai
     try:
         common.run(_run())
     except DBAPIError as exc:
-        common.fail(f"The database is not ready ({type(exc.orig).__name__}); "
-                    "run `lacak db upgrade` first.")  # fmt: skip
+        common.db_not_ready(exc)
     if as_json:
         common.print_json({verb: done, "errors": problems})
     else:
+        said = t(VERBS[verb])
         for item in done:
-            common.console.print(f"{item['id']}: {verb} ({item['status']})")
+            status = text.label("message.status", item["status"])
+            common.console.print(f"{item['id']}: {said} ({status})", highlight=False)
         for problem in problems:
-            common.err_console.print(
-                f"[bold red]error:[/] {problem['id']}: {escape(problem['error'])}"
-            )
+            common.say_error(f"{problem['id']}: {problem['error']}")
     if problems:
         raise typer.Exit(1)
 
@@ -153,13 +174,15 @@ def resend_command(
 ) -> None:
     """Queue failed or in-doubt messages again (an in-doubt one may then arrive twice)."""
     if bool(ids) == all_in_doubt:
-        common.fail("Give message ids or --all-in-doubt (one of the two).")
+        common.fail(t("cli.messages.ids_or_all"))
+    from lacak.messaging import service
+
     chosen = _db_call(service.in_doubt_ids) if all_in_doubt else _ids(ids)
     if not chosen:
         if as_json:
             common.print_json({"queued": [], "errors": []})
         else:
-            common.console.print("No message is in doubt.")
+            common.console.print(t("cli.messages.none_in_doubt"))
         return
     clock, who = common.clock(common.settings()), _who()
 
@@ -179,8 +202,10 @@ def resolve_command(
 ) -> None:
     """Settle an in-doubt message as sent (counted in the report) or failed."""
     if sent == failed:
-        common.fail("Say what happened: --sent or --failed (one of the two).")
+        common.fail(t("cli.messages.sent_or_failed"))
     [chosen] = _ids([message_id])
+    from lacak.messaging import service
+
     clock, who = common.clock(common.settings()), _who()
     outcome = "sent" if sent else "failed"
 

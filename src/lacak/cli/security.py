@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
-from lacak.api import throttle_store
-from lacak.cli import common
-from lacak.db import session_scope
-from lacak.web import sessions as web_sessions
+from lacak.cli import common, text
+from lacak.cli.text import t
 
-app = typer.Typer(help="Dashboard sessions and lockouts after wrong tokens.", no_args_is_help=True)
+# The group's help is in lacak.cli.main (listed without importing this module).
+app = typer.Typer(no_args_is_help=True)
+# Table columns (phrases under `cli.security.`): what an operator reads, not the JSON keys.
+SESSION_COLUMNS = (
+    "cli.security.ref", "cli.security.who", "cli.security.logged_in", "cli.security.last_seen",
+    "cli.security.ends", "cli.security.client", "cli.security.browser",
+)  # fmt: skip
+LOCKOUT_COLUMNS = (
+    "cli.security.client", "cli.security.locked_until", "cli.security.strikes",
+    "cli.security.failures_24h",
+)  # fmt: skip
 
 
 @app.command("sessions")
 def list_sessions(as_json: bool = typer.Option(False, "--json", help="One JSON document")) -> None:
     """List live dashboard sessions (the cookie itself is never shown)."""
+    from rich.table import Table
+
+    from lacak.db import session_scope
+    from lacak.web import sessions as web_sessions
+
     cfg = common.settings()
     policy = web_sessions.SessionPolicy.from_settings(cfg)
 
@@ -40,13 +53,17 @@ def list_sessions(as_json: bool = typer.Option(False, "--json", help="One JSON d
         common.print_json({"sessions": docs})
         return
     if not docs:
-        common.console.print("No live dashboard sessions.")
+        common.console.print(t("cli.security.no_sessions"))
         return
-    table = Table("ref", "who", "logged in", "last seen", "ends", "client", "browser")
-    for doc in docs:
+    tz = common.clock(cfg).tz
+    table = Table(*(t(key) for key in SESSION_COLUMNS))
+    for row, doc in zip(rows, docs, strict=True):
         table.add_row(
-            doc["ref"], doc["principal"], doc["created_at"], doc["last_seen_at"],
-            doc["expires_at"], doc["client"] or "", (doc["user_agent"] or "")[:40],
+            escape(doc["ref"] or ""), escape(doc["principal"] or ""),
+            text.moment(row.created_at, tz, "seconds"),
+            text.moment(row.last_seen_at, tz, "seconds"),
+            text.moment(web_sessions.expires_at(row, policy), tz, "seconds"),
+            escape(doc["client"] or ""), escape((doc["user_agent"] or "")[:40]),
         )  # fmt: skip
     common.console.print(table)
 
@@ -56,6 +73,9 @@ def end_sessions(
     ref: str = typer.Argument(None, help="End only this session (ref from `sessions`)"),
 ) -> None:
     """End every dashboard session now (or one by its ref): browsers must log in again."""
+    from lacak.db import session_scope
+    from lacak.web import sessions as web_sessions
+
     cfg = common.settings()
 
     async def _run() -> int:
@@ -66,13 +86,18 @@ def end_sessions(
 
     ended = common.run(_run())
     if ref is not None and ended == 0:
-        common.fail(f"No session has the ref {ref!r}; see `lacak security sessions`.")
-    common.console.print(f"Ended {ended} dashboard session(s).")
+        common.fail(t("cli.security.no_such_session", ref=ref))
+    common.console.print(t("cli.security.ended", n=ended))
 
 
 @app.command("lockouts")
 def lockouts(as_json: bool = typer.Option(False, "--json", help="One JSON document")) -> None:
     """Clients refused after wrong tokens (`*` = the global ceiling), and until when."""
+    from rich.table import Table
+
+    from lacak.api import throttle_store
+    from lacak.db import session_scope
+
     cfg = common.settings()
 
     async def _run() -> list[throttle_store.LockoutRow]:
@@ -96,13 +121,15 @@ def lockouts(as_json: bool = typer.Option(False, "--json", help="One JSON docume
         )
         return
     if not rows:
-        common.console.print("No client is locked out.")
+        common.console.print(t("cli.security.no_lockouts"))
         return
-    table = Table("client", "locked until", "lockouts in a row", "failures (24 h)")
+    tz = common.clock(cfg).tz
+    table = Table(*(t(key) for key in LOCKOUT_COLUMNS))
     for row in rows:
         table.add_row(
-            row.client, row.locked_until.isoformat(), str(row.strikes), str(row.failures_24h)
-        )
+            escape(row.client), text.moment(row.locked_until, tz, "seconds"),
+            text.num(row.strikes, 0), text.num(row.failures_24h, 0),
+        )  # fmt: skip
     common.console.print(table)
 
 
@@ -114,7 +141,10 @@ def unlock(
     """Lift a lockout and forget that client's failures (other processes see it within
     LACAK_AUTH_SYNC_SECONDS)."""
     if (client is None) == (not everyone):
-        common.fail("Name one client (see `lacak security lockouts`) or pass --all.")
+        common.fail(t("cli.security.client_or_all"))
+    from lacak.api import throttle_store
+    from lacak.db import session_scope
+
     cfg = common.settings()
 
     async def _run() -> int:
@@ -123,5 +153,5 @@ def unlock(
 
     lifted = common.run(_run())
     if not everyone and lifted == 0:
-        common.fail(f"{client!r} is not locked out; see `lacak security lockouts`.")
-    common.console.print(f"Lifted {lifted} lockout(s).")
+        common.fail(t("cli.security.not_locked", client=client))
+    common.console.print(t("cli.security.lifted", n=lifted))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lacak.cli.common import clock, console, database, fail, print_json, run, settings
 from lacak.cli.signals import app
-from lacak.db import session_scope
+from lacak.cli.text import t
 from lacak.errors import DomainError
-from lacak.signals import deletion, integrity
+
+if TYPE_CHECKING:
+    from lacak.signals import integrity
 
 Opt = typer.Option
 
@@ -30,6 +32,9 @@ def delete_command(
     as_json: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Delete one signal; who, when, why and the row itself are kept in signal_deletions."""
+    from lacak.db import session_scope
+    from lacak.signals import deletion
+
     cfg = settings()
 
     async def _delete() -> dict[str, object]:
@@ -51,7 +56,8 @@ def delete_command(
     if as_json:
         print_json(done)
     else:
-        console.print(f"Deleted signal {signal_id} ({done['reason']}); the row is kept on record.")
+        said = t("cli.signals.deleted", id=signal_id, reason=done["reason"])
+        console.print(said, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("repair")
@@ -66,6 +72,9 @@ def repair_command(
     Fixing clears PnL beyond ±10,000 % (the result stays), deletes signals whose times lie
     outside 2000-2100 (kept in signal_deletions) and prompts with such times.
     """
+    from lacak.db import session_scope
+    from lacak.signals import integrity
+
     cfg = settings()
 
     async def _repair() -> tuple[integrity.Report, dict[str, int] | None]:
@@ -86,18 +95,20 @@ def repair_command(
         )
         return
     if report.clean:
-        console.print("Every stored signal and prompt is within lacak's bounds.")
+        console.print(t("cli.signals.clean"))
         return
     for finding in report.signals:
-        console.print(f"signal {finding.signal_id}: {'; '.join(finding.problems)}")
+        # The problems are integrity's own sentences (English, as the API reports them).
+        said = t("cli.signals.finding", id=finding.signal_id, problems="; ".join(finding.problems))
+        console.print(said, markup=False, highlight=False, soft_wrap=True)
     if report.signals_total > len(report.signals):
-        console.print(f"… and {report.signals_total - len(report.signals)} more signals")
+        console.print(t("cli.signals.more", n=report.signals_total - len(report.signals)))
     if report.prompts_total:
-        console.print(f"{report.prompts_total} prompts have times outside 2000-2100")
+        console.print(t("cli.signals.prompts_outside", n=report.prompts_total))
     if done is None:
-        console.print("Run `lacak signals repair --apply` to fix them, or correct one by hand.")
+        console.print(t("cli.signals.repair_hint"))
     else:
-        console.print(
-            f"Cleared {done['pnl_cleared']} PnL figures, deleted {done['signals_deleted']} "
-            f"signals (kept in signal_deletions) and {done['prompts_deleted']} prompts."
-        )
+        console.print(t(
+            "cli.signals.repaired", pnl=done["pnl_cleared"], signals=done["signals_deleted"],
+            prompts=done["prompts_deleted"],
+        ))  # fmt: skip

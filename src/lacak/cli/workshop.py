@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
-from lacak import migrate
 from lacak.cli import common
-from lacak.db import session_scope
-from lacak.workshop.importer import ImportResult, RowProblem, import_file
+from lacak.cli.text import num, t
 
-app = typer.Typer(help="Workshop customers and vehicles.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from lacak.workshop.importer import ImportResult, RowProblem
+
+# The group's help is in lacak.cli.main (listed without importing this module).
+app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("import")
@@ -21,12 +24,15 @@ def import_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Upsert customers (by phone) and vehicles (by plate); bad rows are listed, not fatal."""
+    from lacak import migrate
+
     cfg = common.settings()
     migrate.upgrade(cfg.effective_database_url)
     try:
         result = common.run(_import(file, cfg.service_interval_days))
-    except (ValueError, OSError) as exc:  # a header it cannot import, an unreadable file
-        common.fail(f"{escape(str(file))}: {escape(str(exc))}")
+    except (ValueError, OSError) as exc:  # no sheet (SheetError), an unreadable file
+        # fail() escapes markup itself: escaping here too would print the backslashes.
+        common.fail(f"{file}: {exc}")
     if json_out:
         common.print_json(result.as_dict())
     else:
@@ -37,6 +43,9 @@ def import_cmd(
 
 
 async def _import(file: Path, interval: int) -> ImportResult:
+    from lacak.db import session_scope
+    from lacak.workshop.importer import import_file
+
     cfg = common.settings()
     today = common.clock(cfg).today()
     async with common.database(cfg) as db, session_scope(db) as session:
@@ -45,25 +54,46 @@ async def _import(file: Path, interval: int) -> ImportResult:
 
 def where(problem: RowProblem) -> str:
     """`row 5`, `row 5 (line 7)` or `row 5, column hp`: where a rejected row is."""
-    text = f"row {problem.row}"
+    said = t("cli.workshop.row", row=problem.row)
     if problem.line is not None and problem.line != problem.row:
-        text += f" (line {problem.line})"
+        said += " " + t("cli.workshop.line", line=problem.line)
     if problem.column:
-        text += f", column {problem.column}"
-    return text
+        said += ", " + t("cli.workshop.column", column=problem.column)
+    return said
+
+
+# How the importer names a CSV delimiter (lacak.workshop.import_format.DELIMITER_NAMES).
+DELIMITERS = {
+    "comma": "cli.workshop.comma", "semicolon": "cli.workshop.semicolon",
+    "tab": "cli.workshop.tab", "pipe": "cli.workshop.pipe",
+}  # fmt: skip
 
 
 def _print(file: Path, result: ImportResult) -> None:
+    from lacak.workshop.import_format import DELIMITER_NAMES
+
     out = common.console
     # Names, cells and reasons come from the file: escaped, so "[" is text, not markup.
-    out.print(
-        f"[bold]{escape(file.name)}[/]: {result.rows} rows, {result.imported} imported, "
-        f"{len(result.errors)} rejected"
-    )
-    for label, counts in (("customers", result.customers), ("vehicles", result.vehicles)):
-        out.print(
-            f"  {label}: {counts.created} created, {counts.updated} updated, "
-            f"{counts.unchanged} unchanged"
-        )
+    counts = t(
+        "cli.workshop.counts", rows=num(result.rows, 0), imported=num(result.imported, 0),
+        rejected=num(len(result.errors), 0),
+    )  # fmt: skip
+    out.print(f"[bold]{escape(file.name)}[/]: {escape(counts)}")
+    if result.kind == "csv":
+        delimiter = result.delimiter or ""
+        name = DELIMITER_NAMES.get(delimiter)
+        separated = t(DELIMITERS[name]) if name in DELIMITERS else repr(delimiter)
+        read_as = t("cli.workshop.read_as", encoding=result.encoding, delimiter=separated)
+        out.print(f"  {escape(read_as)}")
+    # The importer's notes and reasons are its own sentences (English, like API errors).
+    for note in result.notes:
+        out.print(f"  [yellow]{escape(t('cli.error.note'))}[/]: {escape(note)}")
+    for key, counts_of in (("cli.workshop.customers", result.customers),
+                           ("cli.workshop.vehicles", result.vehicles)):  # fmt: skip
+        changed = t(
+            "cli.workshop.changes", what=t(key), created=num(counts_of.created, 0),
+            updated=num(counts_of.updated, 0), unchanged=num(counts_of.unchanged, 0),
+        )  # fmt: skip
+        out.print(f"  {escape(changed)}")
     for problem in result.errors:
         out.print(f"  [red]{escape(where(problem))}[/]: {escape(problem.reason)}")

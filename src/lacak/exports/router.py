@@ -11,12 +11,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lacak.api.deps import ClockDep, DbDep, SettingsDep
 from lacak.api.openapi import Responses
-from lacak.api.pagination import MAX_OFFSET
 from lacak.api.params import DATE_OR_TIME_SCHEMA, NO_NUL, SchemaExtra, enum_schema, or_blank
 from lacak.exports.http import XLSX_TYPE, Format, export_response
 from lacak.exports.service import MAX_FILTER_CHARS
 from lacak.messaging.models import CHANNELS
 from lacak.messaging.models import STATUSES as MESSAGE_STATUSES
+from lacak.paging import MAX_OFFSET
 from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
 from lacak.signals.schemas import STATUSES, SYMBOL_PATTERN
 

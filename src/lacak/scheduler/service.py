@@ -9,10 +9,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lacak.api.pagination import Page, PageParams
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.errors import Conflict, NotFound
+from lacak.paging import Page, PageParams
 from lacak.scheduler.models import SKIPPED, JobRun, JobState
 from lacak.scheduler.registry import JobSpec, discover_jobs
 from lacak.scheduler.runner import JobRunner

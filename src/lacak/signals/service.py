@@ -180,7 +180,7 @@ def _filtered(stmt: Select[Any], clock: Clock, f: SignalFilter) -> Select[Any]:
             problems.add("result", v.result_sentence(f.result))
         stmt = stmt.where(Signal.result == result)
     if f.symbol is not None:
-        symbol = v.clean_symbol(f.symbol)
+        symbol = v.symbol_filter(f.symbol)  # `BTC` finds BTCUSDT, as in the statistics
         if symbol is None:
             problems.add("symbol", f"Symbol {f.symbol!r} is not valid.")
         stmt = stmt.where(Signal.symbol == symbol)

@@ -14,6 +14,12 @@ from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
 # Separators people type between base and quote asset: "btc/usdt", "BTC-USDT", "btc_usdt".
 _SEPARATORS = re.compile(r"[\s/\-_:.]+")
 _SYMBOL = re.compile(r"^[A-Z0-9]{2,32}$")
+# A filter symbol ending in one of these is a pair already; any other is a base asset alone
+# and means its pair with DEFAULT_QUOTE (docs/signals.md).
+QUOTE_ASSETS = ("USDT", "USDC", "FDUSD", "BUSD", "TUSD", "DAI", "USD", "EUR", "TRY", "BTC",
+                "ETH", "BNB")  # fmt: skip
+DEFAULT_QUOTE = "USDT"
+_QUOTE_ONLY = frozenset({"USDT", "USDC", "FDUSD", "BUSD", "TUSD", "DAI", "USD"})
 
 
 @dataclass
@@ -37,6 +43,24 @@ def clean_symbol(raw: str) -> str | None:
     """`btc/usdt`, `BTC-USDT`, ` btcusdt ` → `BTCUSDT`; None when nothing usable is left."""
     symbol = _SEPARATORS.sub("", raw).upper()
     return symbol if _SYMBOL.match(symbol) else None
+
+
+def symbol_filter(raw: str) -> str | None:
+    """A symbol typed to filter by: as stored (`btc/usdt` → `BTCUSDT`), a base alone → USDT pair.
+
+    `BTC`, `btc` and `DOGE` mean `BTCUSDT` and `DOGEUSDT`; `ETHBTC`, `SOL/EUR` and `BTCUSDT`
+    stay as they are. None when nothing usable is left (see `clean_symbol`).
+    """
+    symbol = clean_symbol(raw)
+    if symbol is None:
+        return None
+    parts = [p for p in _SEPARATORS.split(raw.strip()) if p]
+    if len(parts) > 1 or symbol in _QUOTE_ONLY:
+        return symbol  # `BASE/QUOTE` typed as a pair, or a stablecoin on its own
+    if any(symbol.endswith(q) and len(symbol) > len(q) for q in QUOTE_ASSETS):
+        return symbol
+    paired = symbol + DEFAULT_QUOTE
+    return paired if _SYMBOL.match(paired) else symbol
 
 
 def normalize_symbol(raw: str) -> str:
