@@ -19,8 +19,6 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-from lacak.messaging.providers.base import mask_phone
-
 REDACTED = "REDACTED"
 # A query parameter is secret when one of the words of its name is one of these.
 SECRET_WORDS = frozenset(
@@ -44,6 +42,13 @@ _URL_IN_TEXT = re.compile(r"(?:https?://[^\s\"'<>]+|(?<![\w/])/[^\s\"'<>?]*\?[^\
 def _secret_name(name: str) -> bool:
     # Whole words only: `hub.verify_token` and `api_key` are secret, `signal_id` is not.
     return any(word in SECRET_WORDS for word in re.split(r"[^a-z0-9]+", name.lower()))
+
+
+def mask_phone(phone: str) -> str:
+    """`6281234567890` → `62812****7890`; always four stars, so the length stays hidden."""
+    if len(phone) <= 8:
+        return "****"
+    return f"{phone[:5]}****{phone[-4:]}"
 
 
 def mask_phones(value: str) -> str:

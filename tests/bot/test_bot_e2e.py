@@ -77,6 +77,18 @@ async def test_admin_winrate_gets_the_right_figures(
     assert "+1,00%" in text  # average PnL (2+3+1-2)/4
 
 
+async def test_signal_stats_names_the_pair_it_counted(
+    running_app: FastAPI, telegram: FakeTelegram, db: Database, clock: Clock
+) -> None:
+    await _closed_signals(db, clock)
+    telegram.push_command(ADMIN, "/signal_stats btc")
+    sent = await telegram.wait_for(lambda s: any(m.chat_id == ADMIN for m in s))
+    text = _texts(sent, ADMIN)
+    # `btc` is read as BTCUSDT (as the dashboard and the CLI read it), and the header says so.
+    assert text.startswith("<b>BTCUSDT</b>\n"), text
+    assert "4 (3 W / 1 L)" in text
+
+
 async def test_stranger_is_refused_and_audited(
     running_app: FastAPI, telegram: FakeTelegram, db: Database
 ) -> None:

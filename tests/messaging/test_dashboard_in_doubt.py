@@ -110,7 +110,7 @@ async def test_forms_need_csrf_and_refuse_foreign_redirects(
                                data={"csrf": token, "outcome": "failed"})  # fmt: skip
     assert again.status_code == 303 and await _status(db, message) == "sent"
     page = await browser.get("/dashboard/workshop")
-    assert "Only in-doubt messages can be resolved" in page.text
+    assert "That message is no longer in doubt" in page.text
     bad = await browser.post(f"/dashboard/messages/{message}/resolve",
                              data={"csrf": token, "outcome": "maybe"})  # fmt: skip
     assert bad.status_code == 303 and await _status(db, message) == "sent"

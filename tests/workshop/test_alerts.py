@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.clock import Clock
 from lacak.config import Settings
+from lacak.messaging.models import Message
 from lacak.workshop import alerts
 from tests.workshop.seed7 import pair, reminder, wib
 
@@ -70,6 +72,25 @@ async def test_never_reached_gives_the_reason(
     assert found[0].plate == "D 8 OD"  # most overdue first
     failed_alert = next(a for a in found if a.plate == "D 2 FA")
     assert failed_alert.count == 1 and failed_alert.due_date == due
+
+
+async def test_a_failure_is_named_by_its_code_and_keeps_the_providers_words(
+    session: AsyncSession, settings: Settings, clock: Clock
+) -> None:
+    due = TODAY + timedelta(days=1)
+    coded = await pair(session, "D 21 CODE", due=due)
+    await reminder(session, coded, wib(TODAY - timedelta(days=1)), "failed", "Undeliverable.")
+    bare = await pair(session, "D 22 BARE", due=due)
+    await reminder(session, bare, wib(TODAY - timedelta(days=1)), "failed")
+    rows = await session.scalars(select(Message).where(Message.error_text == "Undeliverable."))
+    for row in rows:
+        row.error_code = "131026:undeliverable"
+    await session.flush()
+    found = {a.plate: a for a in await alerts.never_reached(session, settings, clock)}
+    # The code is what the catalog words (lacak.i18n.failure); the prose is the tooltip.
+    assert found["D 21 CODE"].reason == "failed: 131026:undeliverable"
+    assert found["D 21 CODE"].error_text == "Undeliverable."
+    assert (found["D 22 BARE"].reason, found["D 22 BARE"].error_text) == ("failed", None)
 
 
 async def test_dashboard_and_api(

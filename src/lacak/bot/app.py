@@ -15,11 +15,12 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from lacak.bot import handlers, ops_handlers, texts
+from lacak.bot import handlers, ops_handlers
 from lacak.bot.auth import admin_gate
 from lacak.bot.context import BotDeps, attach, deps_of
 from lacak.bot.service import is_admin
 from lacak.errors import DomainError
+from lacak.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -77,5 +78,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     reason = error.detail if isinstance(error, DomainError) else type(error).__name__
     command = (update.effective_message.text or "?").split()[0]
     await update.effective_message.reply_text(
-        texts.w("failed_alert", deps.lang, cmd=command, err=reason)
+        t("bot.failed_alert", deps.lang, cmd=command, err=reason)
     )

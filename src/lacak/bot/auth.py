@@ -10,13 +10,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from lacak.bot import service as bot_service
 from lacak.bot.context import deps_of
 from lacak.db import session_scope
+from lacak.i18n import t
 
 log = logging.getLogger(__name__)
-
-REFUSAL = {
-    "id": "Maaf, bot ini hanya untuk admin. Permintaan Anda sudah dicatat.",
-    "en": "Sorry, this bot is for admins only. Your request has been logged.",
-}
 
 
 async def admin_gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -43,5 +39,5 @@ async def admin_gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     log.warning("refused bot update from user %s", user_id)
     if message is not None:
-        await message.reply_text(REFUSAL.get(deps.lang, REFUSAL["en"]))
+        await message.reply_text(t("bot.refusal", deps.lang))
     raise ApplicationHandlerStop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
@@ -14,10 +15,11 @@ from telegram.ext import ContextTypes
 from lacak.bot import texts
 from lacak.bot.context import BotDeps, deps_of
 from lacak.db import session_scope
+from lacak.i18n import t
 from lacak.scheduler import service as scheduler_service
 from lacak.signals import stats as signals_stats
 from lacak.signals.stats_schemas import StatsQuery
-from lacak.signals.validation import clean_symbol
+from lacak.signals.validation import symbol_filter
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 SessionHandler = Callable[
@@ -58,12 +60,12 @@ def parse_days(args: list[str], default: int | None) -> int | None:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet."""
-    await reply(update, texts.w("welcome", deps_of(context).lang))
+    await reply(update, t("bot.welcome", deps_of(context).lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: list the commands."""
-    await reply(update, texts.w("help", deps_of(context).lang))
+    await reply(update, t("bot.help", deps_of(context).lang))
 
 
 @with_session
@@ -74,7 +76,7 @@ async def winrate(
     try:
         days = parse_days(context.args or [], 7)
     except ValueError:
-        await reply(update, texts.w("bad_days", deps.lang))
+        await reply(update, t("bot.bad_days", deps.lang))
         return
     stats = await signals_stats.signal_stats(session, deps.clock, StatsQuery(days=days))
     await reply(update, texts.winrate_text(stats, days, deps.lang))
@@ -93,12 +95,13 @@ async def signal_stats(
             try:
                 days = parse_days(args, None)
             except ValueError:
-                await reply(update, texts.w("bad_days", deps.lang))
+                await reply(update, t("bot.bad_days", deps.lang))
                 return
         else:
-            symbol = clean_symbol(args[0])
+            # As the dashboard and the CLI read it: `BTC` means BTCUSDT, and the header says so.
+            symbol = symbol_filter(args[0])
             if symbol is None:
-                await reply(update, texts.w("bad_symbol", deps.lang, arg=args[0]))
+                await reply(update, t("bot.bad_symbol", deps.lang, arg=html.escape(args[0][:40])))
                 return
     query = StatsQuery(days=days, symbol=symbol, min_sample=deps.settings.stats_min_sample)
     stats = await signals_stats.signal_stats(session, deps.clock, query)
@@ -112,4 +115,4 @@ async def jobs(
 ) -> None:
     """/jobs: every scheduled job with its next and last run."""
     listed = await scheduler_service.list_jobs(session, settings=deps.settings, clock=deps.clock)
-    await reply(update, texts.jobs_text(listed, deps.lang))
+    await reply(update, texts.jobs_text(listed, deps.lang, deps.clock.tz))

@@ -12,7 +12,7 @@ from lacak.backup import service as backup_service
 from lacak.bot import ops_texts
 from lacak.bot.context import BotDeps
 from lacak.bot.handlers import Handler, parse_days, reply, with_session
-from lacak.bot.texts import w
+from lacak.i18n import t
 from lacak.reports import service as reports_service
 from lacak.workshop import service as workshop_service
 
@@ -34,7 +34,7 @@ async def upload_logs(
     update: Update, context: ContextTypes.DEFAULT_TYPE, deps: BotDeps, session: AsyncSession
 ) -> None:
     """/upload_logs: run the backup now and say how it went."""
-    await reply(update, ops_texts.t("backup_started", deps.lang))
+    await reply(update, t("backup.started", deps.lang))
     run = await backup_service.run_backup(
         session, deps.settings, deps.clock, deps.db, trigger="bot"
     )
@@ -58,7 +58,7 @@ async def reminders(
     try:
         days = parse_days(context.args or [], 7) or 7
     except ValueError:
-        await reply(update, w("bad_days", deps.lang))
+        await reply(update, t("bot.bad_days", deps.lang))
         return
     today = deps.clock.today()
     vehicles, total = await workshop_service.list_vehicles(

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak.logredact import mask_phone
 from lacak.messaging import service as messaging_service
 from lacak.messaging.models import STATUS_RANK, Message, WebhookReceipt
-from lacak.messaging.providers.base import mask_phone
 from lacak.messaging.webhook_models import CloudPayload, CloudStatus, FonntePayload
 from lacak.workshop import report as workshop_report
 from lacak.workshop import service as workshop_service

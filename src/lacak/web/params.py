@@ -6,34 +6,43 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
 from lacak import bounds
-from lacak.api.pagination import MAX_OFFSET
+from lacak.i18n import Phrase
+from lacak.paging import MAX_OFFSET
+from lacak.signals.models import TIMEFRAMES
+
+# Filter fields whose problems have their own sentence in the catalog (invalid.*).
+_FIELD_PHRASES = {
+    "symbol": "invalid.symbol",
+    "timeframe": "invalid.timeframe",
+    "side": "invalid.side",
+}
 
 
 @dataclass(frozen=True)
 class Period:
-    """A page's period: the last `days` days, or business dates from..to; `error` if bad."""
+    """A page's period: the last `days` days, or business dates from..to; `problems` if bad."""
 
     days: int | None
     date_from: date | None
     date_to: date | None
-    error: str | None = None
+    problems: tuple[Phrase, ...] = ()
 
 
-def _date(raw: str | None) -> tuple[date | None, str | None]:
+def _date(raw: str | None) -> tuple[date | None, Phrase | None]:
     if not raw:
         return None, None
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        return None, f"{raw[:40]!r} is not a date (YYYY-MM-DD)"
+        return None, Phrase("invalid.not_a_date", {"value": raw[:40]})
     if not bounds.EARLIEST_DATE <= day < bounds.LATEST_DATE:
-        return None, (
-            f"{day.isoformat()} is outside the dates lacak keeps "
-            f"({bounds.EARLIEST_DATE.isoformat()} to {bounds.LATEST_DATE.isoformat()})"
-        )
+        first, last = bounds.EARLIEST_DATE.isoformat(), bounds.LATEST_DATE.isoformat()
+        return None, Phrase("invalid.date_outside", {"value": day.isoformat(), "first": first,
+                                                     "last": last})  # fmt: skip
     return day, None
 
 
@@ -46,15 +55,16 @@ def whole_number(raw: str | None, low: int, high: int) -> int | None:
 
 
 def period(q: QueryParams, default_days: int = 30, max_days: int = 3650) -> Period:
-    """Read days/from/to; a bad value falls back to the default with an explanation."""
+    """Read days/from/to; a bad value falls back to the default with a phrase saying why."""
     date_from, bad_from = _date(q.get("from"))
     date_to, bad_to = _date(q.get("to"))
-    errors = [e for e in (bad_from, bad_to) if e]
+    problems = [p for p in (bad_from, bad_to) if p]
     if date_from and date_to and date_from > date_to:
-        errors.append(f"{date_from} is after {date_to}")
+        problems.append(Phrase("invalid.date_order", {"start": date_from.isoformat(),
+                                                      "end": date_to.isoformat()}))  # fmt: skip
         date_from = date_to = None
     if date_from or date_to:
-        return Period(None, date_from, date_to, "; ".join(errors) or None)
+        return Period(None, date_from, date_to, tuple(problems))
     raw = q.get("days", "")
     days = default_days
     if raw:
@@ -62,8 +72,20 @@ def period(q: QueryParams, default_days: int = 30, max_days: int = 3650) -> Peri
         if chosen is not None:
             days = chosen
         else:
-            errors.append(f"days must be a whole number from 1 to {max_days}, not {raw[:40]!r}")
-    return Period(days, None, None, "; ".join(errors) or None)
+            problems.append(Phrase("invalid.days", {"max": max_days, "value": raw[:40]}))
+    return Period(days, None, None, tuple(problems))
+
+
+def filter_problems(exc: ValidationError, given: dict[str, str | None]) -> list[Phrase]:
+    """Each rejected filter field as a sentence saying what to type instead."""
+    found: list[Phrase] = []
+    for error in exc.errors(include_url=False):
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        value = (given.get(field) or "")[:40]
+        key = _FIELD_PHRASES.get(field, "invalid.filter")
+        found.append(Phrase(key, {"value": value, "field": field,
+                                  "choices": ", ".join(TIMEFRAMES)}))  # fmt: skip
+    return found
 
 
 def offset(q: QueryParams, name: str = "offset") -> int:

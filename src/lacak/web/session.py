@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import HTTPException, Request, Response
 from starlette.types import Scope
 
+from lacak.i18n import t
 from lacak.web.sessions import ActiveSession
 
 COOKIE = "lacak_session"
@@ -78,7 +79,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     active = current(request)
     expected = _bound_csrf(request, active) if active else request.session.get(CSRF)
     if not expected or not submitted or not secrets.compare_digest(expected, submitted):
-        raise HTTPException(403, "The form has expired or did not come from this site; reload.")
+        raise HTTPException(403, t("login.form_expired", language(request)))
 
 
 def language(request: Request) -> str:

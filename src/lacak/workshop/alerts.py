@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -30,6 +30,15 @@ _IN_CHUNK = 500
 AlertKind = Literal["too_many", "never_reached"]
 
 
+class _Outcome(NamedTuple):
+    """One reminder of a vehicle: its status, when it was sent or failed, why it failed."""
+
+    status: str
+    at: datetime | None
+    code: str | None
+    text: str | None
+
+
 class Alert(BaseModel):
     """One thing a workshop owner should look at; `reason` says why it is raised."""
 
@@ -45,9 +54,12 @@ class Alert(BaseModel):
     # too_many: the M of "more than N in M days".
     window_days: int | None = None
     # too_many: "more than N in M days"; never_reached: not_sent, failed (with the
-    # provider's error after "failed: " when known), opted_out, invalid_phone, in_doubt
-    # (sent, but whether it arrived is unknown).
+    # provider's failure code after "failed: " when known, else its error text),
+    # opted_out, invalid_phone, in_doubt (sent, but whether it arrived is unknown).
     reason: str
+    # never_reached after a failure: the provider's own words, for a tooltip (the code in
+    # `reason` is what the catalog words; lacak.i18n.failure).
+    error_text: str | None = None
 
 
 async def too_many(
@@ -108,9 +120,9 @@ async def too_many(
 
 async def _history(
     session: AsyncSession, vehicle_ids: Sequence[uuid.UUID], since: datetime
-) -> dict[uuid.UUID, list[tuple[str, datetime | None, str | None]]]:
-    # Reminder outcomes per vehicle in the window: (status, sent_at or failed_at, error).
-    found: dict[uuid.UUID, list[tuple[str, datetime | None, str | None]]] = {}
+) -> dict[uuid.UUID, list[_Outcome]]:
+    # Reminder outcomes per vehicle in the window: status, sent_at or failed_at, error.
+    found: dict[uuid.UUID, list[_Outcome]] = {}
     for start in range(0, len(vehicle_ids), _IN_CHUNK):
         chunk = vehicle_ids[start : start + _IN_CHUNK]
         rows = await session.execute(
@@ -118,7 +130,8 @@ async def _history(
                 Message.vehicle_id,
                 Message.status,
                 func.coalesce(Message.sent_at, Message.failed_at),
-                func.coalesce(Message.error_text, Message.error_code),
+                Message.error_code,
+                Message.error_text,
             )
             .where(
                 Message.kind == REMINDER,
@@ -127,30 +140,33 @@ async def _history(
             )
             .order_by(Message.created_at)
         )
-        for vid, status, at, error in rows:
+        for vid, status, at, code, text in rows:
             if vid is not None and (
                 at is None or at >= since or status in PENDING or status == IN_DOUBT
             ):
-                found.setdefault(vid, []).append((status, at, error))
+                found.setdefault(vid, []).append(_Outcome(status, at, code, text))
     return found
 
 
-def _reason(
-    history: list[tuple[str, datetime | None, str | None]], opted_out: bool, phone: str
-) -> str | None:
-    # None = reached (or a reminder is on its way): nothing to alert about.
-    if any(status in REACHED or status in PENDING for status, _, _ in history):
+def _reason(history: list[_Outcome], opted_out: bool, phone: str) -> tuple[str, str | None] | None:
+    # None = reached (or a reminder is on its way): nothing to alert about. Else the reason
+    # and, after a failure, the provider's own words.
+    if any(o.status in REACHED or o.status in PENDING for o in history):
         return None
-    if any(status == IN_DOUBT for status, _, _ in history):
-        return "in_doubt"
+    if any(o.status == IN_DOUBT for o in history):
+        return "in_doubt", None
     if opted_out:
-        return "opted_out"
+        return "opted_out", None
     if not is_valid_phone(phone):
-        return "invalid_phone"
-    errors = [error for status, _, error in history if status == "failed"]
-    if errors:
-        return f"failed: {errors[-1]}" if errors[-1] else "failed"
-    return "not_sent"
+        return "invalid_phone", None
+    failures = [o for o in history if o.status == "failed"]
+    if failures:
+        last = failures[-1]
+        # The code first: the catalog words a code (lacak.i18n.failure), not a provider's
+        # prose; the prose only when no code was recorded.
+        shown = last.code or last.text
+        return (f"failed: {shown}" if shown else "failed"), last.text
+    return "not_sent", None
 
 
 async def never_reached(
@@ -185,13 +201,15 @@ async def never_reached(
     alerts: list[Alert] = []
     for vid, plate, due, cid, name, phone, opted_out in rows:
         past = history.get(vid, [])
-        reason = _reason(past, opted_out is not None, phone)
-        if reason is None:
+        found = _reason(past, opted_out is not None, phone)
+        if found is None:
             continue
+        reason, error_text = found
         alerts.append(Alert(
             kind="never_reached", customer_id=cid, customer_name=name, phone=phone,
             vehicle_id=vid, plate=plate, count=len(past), due_date=due, reason=reason,
-            last_sent_at=max((at for _, at, _ in past if at is not None), default=None),
+            error_text=error_text,
+            last_sent_at=max((o.at for o in past if o.at is not None), default=None),
         ))  # fmt: skip
         if len(alerts) >= limit:
             break

@@ -49,13 +49,6 @@ def is_valid_phone(raw: str) -> bool:
     return True
 
 
-def mask_phone(phone: str) -> str:
-    """`6281234567890` → `62812****7890`, for logs."""
-    if len(phone) <= 8:
-        return "*" * len(phone)
-    return f"{phone[:5]}{'*' * (len(phone) - 9)}{phone[-4:]}"
-
-
 def normalize_plate(raw: str) -> str:
     """Plate number upper case with single spaces (`b  1234 xy` → `B 1234 XY`)."""
     plate = " ".join(str(raw or "").upper().split())

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.clock import Clock
 from lacak.config import Settings
+from lacak.logredact import mask_phone
 from lacak.messaging import service as messaging_service
 from lacak.messaging.models import Message
 from lacak.messaging.schemas import EnqueueItem, TemplateRef
 from lacak.workshop import limits
 from lacak.workshop.models import Customer, Vehicle
-from lacak.workshop.phones import mask_phone
 from lacak.workshop.templates import ReminderContext, ReminderRenderer, language
 
 SKIP_REASONS = ("opted_out", "invalid_phone", "already_reminded_today", "inactive")

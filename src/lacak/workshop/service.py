@@ -9,16 +9,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.errors import Conflict, NotFound
-from lacak.workshop import report
+from lacak.logredact import mask_phone
+from lacak.workshop import report, search
 from lacak.workshop.limits import check_clock_bounds, check_search
 from lacak.workshop.models import DEFAULT_SERVICE_INTERVAL_DAYS, Customer, ServiceVisit, Vehicle
-from lacak.workshop.phones import mask_phone
 from lacak.workshop.schemas import CustomerIn, CustomerPatch, VehicleIn, VehiclePatch, VisitIn
 
 T = TypeVar("T")
@@ -80,13 +80,8 @@ async def list_customers(
     """Customers matching a name/phone search, newest name order, one page."""
     check_search(q)
     query = select(Customer).order_by(Customer.name, Customer.id)
-    if q:
-        needle = f"%{q.strip().lower()}%"
-        digits = "".join(ch for ch in q if ch.isdigit())
-        conds: list[Any] = [func.lower(Customer.name).like(needle)]
-        if digits:
-            conds.append(Customer.phone.like(f"%{digits.lstrip('0')}%"))
-        query = query.where(or_(*conds))
+    if q and q.strip():
+        query = query.where(search.customer_match(q))
     if opted_out is not None:
         query = query.where(
             Customer.opted_out_at.is_not(None) if opted_out else Customer.opted_out_at.is_(None)
@@ -210,14 +205,8 @@ async def list_vehicles(
     query = select(Vehicle).order_by(
         *((Vehicle.next_visit_date, Vehicle.no_pol) if by_due_date else (Vehicle.no_pol,))
     )
-    if q:
-        needle = " ".join(q.upper().split())
-        query = query.where(
-            or_(
-                Vehicle.no_pol.like(f"%{needle}%"),
-                func.upper(Vehicle.model).like(f"%{needle}%"),
-            )
-        )
+    if q and q.strip():
+        query = query.where(search.vehicle_match(q, model=True))
     if customer_id is not None:
         query = query.where(Vehicle.customer_id == customer_id)
     if due_before is not None:

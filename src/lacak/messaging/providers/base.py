@@ -111,10 +111,3 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def mask_phone(phone: str) -> str:
-    """`6281234567890` → `62812****7890`, for logs."""
-    if len(phone) <= 8:
-        return "****"
-    return f"{phone[:5]}****{phone[-4:]}"

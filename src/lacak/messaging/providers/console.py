@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 
-from lacak.messaging.providers.base import Accepted, OutboundMessage, SendResult, mask_phone
+from lacak.logredact import mask_phone
+from lacak.messaging.providers.base import Accepted, OutboundMessage, SendResult
 
 log = logging.getLogger("lacak.messaging.console")
 
