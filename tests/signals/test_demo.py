@@ -54,10 +54,38 @@ async def test_demo_month(session: AsyncSession, clock: Clock) -> None:
         )
         assert start <= s.given_at <= clock.now()
         if s.status == "CLOSED":
-            assert s.resolved_by == "manual" and s.exit_price is not None
+            assert s.exit_price is not None
             assert s.closed_at is not None and s.given_at <= s.closed_at <= clock.now()
             assert s.pnl_percent == pytest.approx(pnl_from_exit(s.side, s.entry, s.exit_price))
             if s.result == "WIN":
                 assert s.pnl_percent > 0 and s.exit_price in (s.tp1, s.tp2)
             if s.result == "LOSS":
                 assert s.pnl_percent < 0 and s.exit_price == s.sl
+
+
+async def test_demo_closes_carry_mfe_mae_like_the_evaluator(
+    session: AsyncSession, clock: Clock
+) -> None:
+    await demo.load(session, clock)
+    closed = (await session.scalars(select(Signal).where(Signal.status == "CLOSED"))).all()
+    market = [s for s in closed if s.resolved_by == "market"]
+    manual = [s for s in closed if s.resolved_by == "manual"]
+    # The market rules never produce BREAKEVEN: those are the hand closes, without excursions.
+    assert {s.result for s in manual} == {"BREAKEVEN"}
+    assert all(s.mfe_percent is None and s.mae_percent is None for s in manual)
+    assert {s.result for s in market} == {"WIN", "LOSS", "EXPIRED"}
+    for s in market:
+        assert s.mfe_percent is not None and s.mae_percent is not None
+        assert s.mfe_percent >= 0 >= s.mae_percent
+        assert s.resolution_source == "demo" and s.resolution_timeframe == s.timeframe
+        assert s.evaluated_until == s.closed_at
+        tp1 = pnl_from_exit(s.side, s.entry, s.tp1)
+        stop = pnl_from_exit(s.side, s.entry, s.sl)
+        if s.result == "WIN":  # reached TP1, never the stop
+            assert s.mfe_percent >= tp1 - 1e-3 and s.mae_percent > stop
+        elif s.result == "LOSS":  # reached the stop, never TP1
+            assert s.mae_percent <= stop + 1e-3 and s.mfe_percent < tp1
+        else:  # neither, and the exit lies inside what the path saw
+            assert s.mfe_percent < tp1 and s.mae_percent > stop
+            assert s.pnl_percent is not None
+            assert s.mae_percent - 1e-3 <= s.pnl_percent <= s.mfe_percent + 1e-3

@@ -67,7 +67,7 @@ async def test_activity_page_shows_days_commands_and_users(
     await _prompts(db)
     html = (await dash.get("/dashboard/activity?days=7")).text
     assert "Commands per day" in html and "<svg" in html
-    assert "19-11: 1" in html and "20-11: 2" in html and "18-11: 1" in html
+    assert "19 Nov: 1" in html and "20 Nov: 2" in html and "18 Nov: 1" in html
     assert "/signal" in html and "BTCUSDT" in html
     # Users: most prompts first, with the newest username they used.
     assert html.index("@alice") < html.index("@bob") and "@alice_old" not in html
@@ -125,6 +125,7 @@ async def _workshop(db: Database, today: date) -> dict[str, Any]:
                 channel="whatsapp", recipient=ani.phone, kind="reminder",
                 idempotency_key=f"k{i}", body=f"Halo Ani, servis {status}", customer_id=ani.id,
                 vehicle_id=late.id, status=status, next_attempt_at=base, created_at=base,
+                error_code="131026:undeliverable" if status == "failed" else None,
                 error_text="number not on WhatsApp" if status == "failed" else None,
             )  # fmt: skip
             for stamp in stamps:
@@ -148,22 +149,25 @@ async def test_workshop_page_due_funnel_and_search(
     assert html.index("B 1234 XY") < html.index("D 77 AB") < html.index("F 9 Z")
     assert 'class="badge overdue">Overdue 2 days' in html
     assert 'class="badge today">Today' in html
-    # Funnel: 4 queued; 2 sent, 2 delivered, 1 read, 1 failed with its reason.
+    # Funnel: 4 queued; 2 sent, 2 delivered, 1 read, 1 failed with its reason, worded.
     assert "<dd>4 → 2</dd>" in html and "<dd>2 / 1</dd>" in html
-    assert "number not on WhatsApp" in html
+    assert "The number cannot receive WhatsApp messages" in html
     # Alerts: D 77 AB is due today and nobody reminded its owner; B 1234 XY was reached.
     alerts = html.split('id="alerts"')[1].split('id="effect"')[0]
     assert "Alerts (1)" in html and "Never reached" in alerts and "D 77 AB" in alerts
-    assert "not sent" in alerts and "B 1234 XY" not in alerts
+    assert "never reminded" in alerts and "B 1234 XY" not in alerts
     effect = html.split('id="effect"')[1].split('id="report"')[0]
     assert "Reminder effectiveness" in effect and "Pending: 1" in effect
     only_today = (await dash.get("/dashboard/workshop?urgency=today")).text
     assert "D 77 AB" in only_today and "B 1234 XY" not in only_today.split('id="funnel"')[0]
-    for needle in ("ani", "0812-3456", "b1234xy"):
+    # A search finds Ani's never-messaged L 5 K too, not only the pair in the report.
+    for needle, pairs in (("ani", 2), ("0812-3456", 2), ("b1234xy", 1)):
         found = (await dash.get(f"/dashboard/workshop?q={needle}")).text
         report = found.split('id="report"')[1]
         assert "Ani Wijaya" in report and "Dodi Halim" not in report, needle
-        assert "WhatsApp report (1)" in found
+        assert ("L 5 K" in report) == (pairs == 2), needle
+        # The heading says what a search lists: customers and vehicles, messaged or not.
+        assert f"Customers and vehicles matching “{needle}” ({pairs})" in found, needle
     # The report's export link carries the search: the file holds the same rows.
     link = re.search(r'href="(/dashboard/export/whatsapp_report\?format=csv[^"]*)"', found)
     assert link is not None
@@ -180,7 +184,9 @@ async def test_customer_page_lists_vehicles_messages_visits(
     assert "Vehicles (2)" in html and "L 5 K" in html
     assert "Messages (4)" in html and "Halo Ani, servis read" in html
     assert f"/dashboard/export/messages?format=csv&amp;customer_id={ids['ani']}" in html
-    assert "number not on WhatsApp" in html
+    # The reason is worded from its code; the provider's own text stays in the tooltip.
+    assert "The number cannot receive WhatsApp messages" in html
+    assert 'title="number not on WhatsApp"' in html
     assert "Service visits (1)" in html and "oil change" in html
     missing = await dash.get(f"/dashboard/customers/{uuid.uuid4()}")
     assert missing.status_code == 404
@@ -209,9 +215,9 @@ async def test_jobs_page_run_now_pause_resume(
     done = await dash.post("/dashboard/jobs/ping/run", data={"csrf": csrf})
     assert done.status_code == 303 and done.headers["location"] == "/dashboard/jobs?job=ping"
     html = (await dash.get(done.headers["location"])).text
-    assert "Job ping finished: success." in html and "pinged: 1" in html
+    assert "Job ping finished: succeeded." in html and "pinged: 1" in html
     assert "History · ping (1)" in html
-    assert "finished: success" not in (await dash.get("/dashboard/jobs")).text  # shown once
+    assert "finished: succeeded" not in (await dash.get("/dashboard/jobs")).text  # shown once
     await dash.post("/dashboard/jobs/boom/run", data={"csrf": csrf})
     html = (await dash.get("/dashboard/jobs?job=boom")).text
     assert 'class="flash bad"' in html and "exchange unreachable" in html
@@ -231,8 +237,9 @@ async def test_backups_page_run_now(dash: httpx.AsyncClient) -> None:
     done = await dash.post("/dashboard/backups/run", data={"csrf": csrf_of(page.text)})
     assert done.status_code == 303
     html = (await dash.get("/dashboard/backups")).text
-    assert "Backup 2026-11-20 finished: ok." in html
-    assert 'badge ok">ok' in html and "dashboard" in html and "lacak-backup-2026-11-20" in html
+    assert "Backup 2026-11-20 finished: succeeded." in html
+    assert 'badge ok">succeeded' in html and "dashboard" in html
+    assert "lacak-backup-2026-11-20" in html
 
 
 async def test_overview_alerts_and_indonesian(

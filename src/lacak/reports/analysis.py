@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from lacak.reports.i18n import Lang, num, signed
+from lacak.i18n import Lang, num, signed, t
 from lacak.reports.schemas import WeeklyFigures
 from lacak.signals.stats_schemas import Breakdown
 
@@ -22,58 +22,6 @@ WIDE_INTERVAL_POINTS = 30.0
 FAILED_SEND_SHARE = 0.10
 # One or two failures in a quiet week are noise, not a provider problem.
 MIN_FAILED_SENDS = 3
-
-PHRASES: dict[str, dict[Lang, str]] = {
-    "more_data": {
-        "id": "Baru {n} sinyal selesai: perlu lebih banyak data sebelum menilai kinerja.",
-        "en": "Only {n} decided signals: more data is needed before judging performance.",
-    },
-    "winrate_excellent": {"id": "Winrate {w}% sangat baik.", "en": "Winrate {w}% is excellent."},
-    "winrate_good": {"id": "Winrate {w}% baik.", "en": "Winrate {w}% is good."},
-    "winrate_average": {
-        "id": "Winrate {w}% rata-rata; tinjau kembali kriteria entry.",
-        "en": "Winrate {w}% is average; review the entry criteria.",
-    },
-    "winrate_poor": {
-        "id": "Winrate {w}% buruk; pertimbangkan menahan sinyal sampai strategi diperbaiki.",
-        "en": "Winrate {w}% is poor; consider pausing signals until the strategy is fixed.",
-    },
-    "pnl_excellent": {
-        "id": "Rata-rata PnL {p}% sangat baik.",
-        "en": "Average PnL {p}% is excellent.",
-    },
-    "pnl_good": {"id": "Rata-rata PnL {p}% baik.", "en": "Average PnL {p}% is good."},
-    "pnl_positive": {
-        "id": "Rata-rata PnL {p}% masih positif, tetapi tipis.",
-        "en": "Average PnL {p}% is positive but thin.",
-    },
-    "pnl_negative": {
-        "id": "Rata-rata PnL {p}% negatif: periksa jarak SL dan TP.",
-        "en": "Average PnL {p}% is negative: check the SL and TP distances.",
-    },
-    "small_sample": {
-        "id": "Interval 95% winrate {lo}–{hi}% masih lebar: angka minggu ini belum bisa dipercaya.",
-        "en": "The winrate's 95% interval {lo}–{hi}% is wide: this week's figure is not reliable.",
-    },
-    "worst_group": {
-        "id": "{kind} {key} paling lemah: winrate {w}% dari {n} sinyal, PnL {p}%. "
-        "Kurangi atau tinjau.",
-        "en": "{kind} {key} is the weakest: winrate {w}% over {n} signals, PnL {p}%. "
-        "Reduce or review.",
-    },
-    "wow": {
-        "id": "Dibanding minggu lalu: winrate {dw} poin, total PnL {dp} poin.",
-        "en": "Compared with last week: winrate {dw} points, total PnL {dp} points.",
-    },
-    "failed_sends": {
-        "id": "{f} dari {n} pengingat WhatsApp gagal ({s}%); "
-        "periksa nomor dan kredensial penyedia.",
-        "en": "{f} of {n} WhatsApp reminders failed ({s}%); "
-        "check numbers and provider credentials.",
-    },
-    "symbol": {"id": "Simbol", "en": "Symbol"},
-    "timeframe": {"id": "Timeframe", "en": "Timeframe"},
-}
 
 
 @dataclass(frozen=True)
@@ -96,18 +44,18 @@ def analyse(figures: WeeklyFigures, lang: Lang) -> list[Advice]:
     s = figures.signals
     out: list[Advice] = []
     if s.total < MIN_SIGNALS_FOR_VERDICT:
-        out.append(Advice("info", PHRASES["more_data"][lang].format(n=s.total)))
+        out.append(Advice("info", t("advice.more_data", lang, n=s.total)))
     else:
         w = _grade(s.winrate, WINRATE_GRADES, "poor", strict=False)
         level: Level = "good" if w in ("excellent", "good") else "warn"
-        out.append(Advice(level, PHRASES[f"winrate_{w}"][lang].format(w=num(s.winrate, lang))))
+        out.append(Advice(level, t(f"advice.winrate_{w}", lang, w=num(s.winrate, lang))))
         p = _grade(s.avg_pnl, AVG_PNL_GRADES, "negative", strict=True)
         level = "good" if p in ("excellent", "good") else ("info" if p == "positive" else "warn")
-        out.append(Advice(level, PHRASES[f"pnl_{p}"][lang].format(p=signed(s.avg_pnl, lang))))
+        out.append(Advice(level, t(f"advice.pnl_{p}", lang, p=signed(s.avg_pnl, lang))))
     low, high = s.winrate_low, s.winrate_high
     if s.total and low is not None and high is not None and high - low > WIDE_INTERVAL_POINTS:
         lo, hi = num(low, lang, 0), num(high, lang, 0)
-        out.append(Advice("info", PHRASES["small_sample"][lang].format(lo=lo, hi=hi)))
+        out.append(Advice("info", t("advice.small_sample", lang, lo=lo, hi=hi)))
     for kind, group in (("symbol", s.worst_symbol), ("timeframe", s.worst_timeframe)):
         if group is not None and _is_weak(group):
             out.append(Advice("warn", _worst_line(kind, group, lang)))
@@ -115,7 +63,7 @@ def analyse(figures: WeeklyFigures, lang: Lang) -> list[Advice]:
         dw = s.winrate - figures.previous.winrate
         dp = s.total_pnl - figures.previous.total_pnl
         level = "good" if dw >= 0 and dp >= 0 else "info"
-        text = PHRASES["wow"][lang].format(dw=signed(dw, lang), dp=signed(dp, lang))
+        text = t("advice.wow", lang, dw=signed(dw, lang), dp=signed(dp, lang))
         out.append(Advice(level, text))
     workshop = figures.workshop
     if workshop is not None:
@@ -123,7 +71,7 @@ def analyse(figures: WeeklyFigures, lang: Lang) -> list[Advice]:
         share_high = attempted and workshop.failed / attempted > FAILED_SEND_SHARE
         if workshop.failed >= MIN_FAILED_SENDS and share_high:
             share = num(workshop.failed / attempted * 100, lang, 1)
-            text = PHRASES["failed_sends"][lang].format(f=workshop.failed, n=attempted, s=share)
+            text = t("advice.failed_sends", lang, f=workshop.failed, n=attempted, s=share)
             out.append(Advice("warn", text))
     return out
 
@@ -133,8 +81,10 @@ def _is_weak(group: Breakdown) -> bool:
 
 
 def _worst_line(kind: str, group: Breakdown, lang: Lang) -> str:
-    return PHRASES["worst_group"][lang].format(
-        kind=PHRASES[kind][lang],
+    return t(
+        "advice.worst_group",
+        lang,
+        kind=t(f"stat.{kind}", lang),
         key=group.key,
         w=num(group.winrate, lang),
         n=group.total,

@@ -23,6 +23,7 @@ from lacak.signals import stats as signals_stats
 from lacak.signals import stats_prompts
 from lacak.signals.models import Signal
 from lacak.signals.stats_schemas import Breakdown, PromptStatsQuery, SignalStats, StatsQuery
+from lacak.signals.timeframes import in_time_order
 from lacak.workshop import alerts as workshop_alerts
 from lacak.workshop import effectiveness as workshop_effectiveness
 
@@ -80,7 +81,7 @@ def _signal_figures(stats: SignalStats, given: int, min_sample: int) -> SignalFi
         best_timeframe=best_tf,
         worst_timeframe=worst_tf,
         by_symbol=stats.by_symbol,
-        by_timeframe=stats.by_timeframe,
+        by_timeframe=in_time_order(stats.by_timeframe, lambda b: b.key),
         daily=stats.per_day,
     )
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font
 
-from lacak.reports.i18n import t
+from lacak.i18n import day, t
 from lacak.reports.service import WeeklyReport
 
 A4 = (8.27, 11.69)  # inches
@@ -77,12 +77,16 @@ def weekly_pdf(report: WeeklyReport) -> bytes:
     """Page 1: header, chart and the first part of the text; more pages as the text needs."""
     f = report.figures
     lang = report.lang
-    title = f"lacak · {t('title', lang)}"
-    period = f"{f.period_start.isoformat()} – {f.period_end.isoformat()}"
+    title = f"lacak · {t('report.title', lang)}"
+    period = f"{day(f.period_start, lang)} – {day(f.period_end, lang)}"
     lines = report_lines(report)
     buffer = io.BytesIO()
     created = f.generated_at if isinstance(f.generated_at, datetime) else None
-    meta = {"Title": f"{t('title', lang)} {period}", "Author": "lacak", "CreationDate": created}
+    meta = {
+        "Title": f"{t('report.title', lang)} {period}",
+        "Author": "lacak",
+        "CreationDate": created,
+    }
     with PdfPages(buffer, metadata=meta) as pdf:
         page_no = 1
         fig = _page()

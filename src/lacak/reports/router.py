@@ -12,8 +12,8 @@ from lacak.api.deps import ClockDep, SessionDep, SettingsDep
 from lacak.api.openapi import Responses
 from lacak.api.params import FIRST_DAY, LAST_DAY, SchemaExtra, date_pattern
 from lacak.errors import Invalid
+from lacak.i18n import Lang
 from lacak.reports import service as reports_service
-from lacak.reports.i18n import Lang
 from lacak.reports.pdf import weekly_pdf
 from lacak.reports.schemas import WeeklyFigures
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.clock import Clock
 from lacak.config import Settings
+from lacak.i18n import Lang
 from lacak.reports.chart import weekly_chart_png
 from lacak.reports.figures import weekly_figures
-from lacak.reports.i18n import Lang
 from lacak.reports.render import html_page, split_message, telegram_text
 from lacak.reports.schemas import WeeklyFigures
 

@@ -43,9 +43,10 @@ async def workshop_figures(
             Vehicle.next_visit_date < last_due,
         )
     )
-    # No bound literal inside the grouped expression: PostgreSQL sees two different
-    # parameters in SELECT and GROUP BY and refuses; a missing reason is named below.
-    reason = func.coalesce(Message.error_text, Message.error_code)
+    # Grouped by the provider's code, not its prose: a code is what the catalog can word in
+    # the reader's language (lacak.i18n.failure). No bound literal in the grouped expression
+    # (PostgreSQL sees two parameters in SELECT and GROUP BY); a missing code is named below.
+    reason = Message.error_code
     reasons = await session.execute(
         select(reason, func.count())
         .where(Message.kind == REMINDER_KIND, Message.failed_at >= low, Message.failed_at < high)

@@ -124,6 +124,28 @@ def _levels(side: str, entry: float, risk: float) -> dict[str, float]:
     }
 
 
+def _excursions(
+    rng: random.Random, row: dict[str, Any], result: str, exit_price: float
+) -> tuple[float, float]:
+    """MFE and MAE (% of entry, MFE >= 0 >= MAE) a price path ending this way would show."""
+
+    def move(price: float) -> float:
+        return pnl_from_exit(row["side"], row["entry"], price)
+
+    tp1, tp2, stop, out = move(row["tp1"]), move(row["tp2"]), move(row["sl"]), move(exit_price)
+    if result == "WIN":
+        # Past the exit target (TP2 exits may overshoot a little), never back to the stop.
+        best = out * rng.uniform(1.0, 1.15) if exit_price == row["tp2"] else rng.uniform(tp1, tp2)
+        worst = stop * rng.uniform(0.05, 0.9)
+    elif result == "LOSS":
+        # Through the stop (a wick), having come short of TP1 first.
+        best, worst = tp1 * rng.uniform(0.0, 0.9), stop * rng.uniform(1.0, 1.1)
+    else:  # EXPIRED: inside the band between stop and TP1 the whole time, exit included
+        best = max(out, 0.0) + (tp1 * 0.95 - max(out, 0.0)) * rng.random()
+        worst = min(out, 0.0) + (stop * 0.95 - min(out, 0.0)) * rng.random()
+    return round(max(best, 0.0), 4), round(min(worst, 0.0), 4)
+
+
 def _close(rng: random.Random, row: dict[str, Any], hours: float, now: datetime) -> None:
     result = _pick(rng, OUTCOMES)
     closed_at = min(row["given_at"] + timedelta(hours=hours), now - timedelta(minutes=5))
@@ -148,6 +170,19 @@ def _close(rng: random.Random, row: dict[str, Any], hours: float, now: datetime)
         resolved_by="manual",
         **hits,
     )
+    if result != "BREAKEVEN":
+        # As the evaluator would store it: market-resolved, with the path's excursions.
+        # BREAKEVEN stays a hand close (the market rules never produce one), so the
+        # dashboard also shows what a signal without MFE/MAE looks like.
+        mfe, mae = _excursions(rng, row, result, exit_price)
+        row.update(
+            resolved_by="market",
+            resolution_source=SOURCE,
+            resolution_timeframe=row["timeframe"],
+            evaluated_until=closed_at,
+            mfe_percent=mfe,
+            mae_percent=mae,
+        )
 
 
 def _signals(rng: random.Random, clock: Clock, days: list[date]) -> list[dict[str, Any]]:
@@ -187,6 +222,11 @@ def _signals(rng: random.Random, clock: Clock, days: list[date]) -> list[dict[st
                 "tp1_hit_at": None,
                 "tp2_hit_at": None,
                 "sl_hit_at": None,
+                "resolution_source": None,
+                "resolution_timeframe": None,
+                "evaluated_until": None,
+                "mfe_percent": None,
+                "mae_percent": None,
             }
             rows.append(row)
     rows.sort(key=lambda r: r["given_at"])

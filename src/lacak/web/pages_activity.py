@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 
 from lacak.api.deps import ClockDep, SessionDep
+from lacak.i18n import day, t
 from lacak.signals import activity, stats_prompts
 from lacak.signals.stats_schemas import PromptStatsQuery
 from lacak.web import params
 from lacak.web import session as web_session
-from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
 from lacak.web.svg import daily_bars
 
@@ -40,12 +40,15 @@ async def activity_page(request: Request, session: SessionDep, clock: ClockDep) 
     bounds = {"from": stats.window.start.isoformat() if period.days and stats.window.start
               else period.date_from, "to": period.date_to}  # fmt: skip
     export_query = urlencode({k: str(v) for k, v in bounds.items() if v is not None})
-    t = translator(web_session.language(request))
+    lang = web_session.language(request)
     chart = daily_bars(
-        [d.date.strftime("%d-%m") for d in per_day], [d.count for d in per_day], t["per_day"]
+        [day(d.date, lang, "short") for d in per_day],
+        [d.count for d in per_day],
+        t("activity.per_day", lang),
+        lang,
     )
     return page(
-        request, "activity.html", "activity", "activity",
+        request, "activity.html", "nav.activity", "activity",
         period=period, stats=stats, chart=chart, users=users, users_total=users_total,
         offset=offset, page_size=PAGE_SIZE, clock=clock, pager_query=params.without(q, "offset"),
         export_query=export_query,

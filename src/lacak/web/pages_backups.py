@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
 from lacak.backup import service as backup_service
 from lacak.db import session_scope
+from lacak.i18n import label
 from lacak.web import flash, params
 from lacak.web import session as web_session
-from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
 
 router = APIRouter()
@@ -30,7 +30,7 @@ async def backups_page(request: Request, session: SessionDep, clock: ClockDep) -
     latest = await backup_service.latest_run(session)
     last_ok = next((r for r in runs if r.status == "ok"), None) if offset == 0 else None
     return page(
-        request, "backups.html", "backups", "backups",
+        request, "backups.html", "nav.backups", "backups",
         runs=runs, total=total, latest=latest, last_ok=last_ok, offset=offset,
         page_size=PAGE_SIZE, clock=clock, notice=flash.pop(request),
         pager_query=params.without(q, "offset"),
@@ -52,8 +52,8 @@ async def run_backup(
     # Commit before redirecting: the page the browser loads next must list this run.
     async with session_scope(db) as session:
         run = await backup_service.run_backup(session, settings, clock, db, trigger="dashboard")
-    t = translator(web_session.language(request))
-    text = t["backup_done"].format(id=run.backup_id, status=run.status)
-    flash.push(request, text + (f" {run.error}" if run.status != "ok" and run.error else ""),
-               bad=run.status != "ok")  # fmt: skip
+    status = label("status", run.status, web_session.language(request))
+    detail = run.error if run.status != "ok" else None
+    flash.push(request, "backup.done", bad=run.status != "ok", detail=detail,
+               id=run.backup_id, status=status)  # fmt: skip
     return RedirectResponse("/dashboard/backups", status_code=303)

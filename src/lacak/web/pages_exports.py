@@ -9,6 +9,7 @@ from lacak.errors import Invalid
 from lacak.exports import filters as export_filters
 from lacak.exports import service as export_service
 from lacak.exports.http import FORMATS, export_response
+from lacak.i18n import t
 from lacak.web import session as web_session
 from lacak.web.render import to_login
 
@@ -25,7 +26,8 @@ async def export(
     name = export_service.kind_name(kind)
     fmt = request.query_params.get("format", "csv")
     if fmt not in FORMATS:
-        raise Invalid(f"format must be csv or xlsx, not {fmt!r}.")
+        lang = web_session.language(request)
+        raise Invalid(t("invalid.export_format", lang, value=fmt[:20]))
     # A page's URL also carries paging, language and period knobs: only real filters pass,
     # so the file holds exactly what the table counts (all pages of it).
     known = export_filters.NAMES[name]

@@ -9,14 +9,14 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
-from lacak.api.pagination import PageParams
 from lacak.db import session_scope
 from lacak.errors import Conflict, NotFound
+from lacak.i18n import label, runs
+from lacak.paging import PageParams
 from lacak.scheduler import service as scheduler_service
 from lacak.scheduler.runtime import get_runner
 from lacak.web import flash, params
 from lacak.web import session as web_session
-from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
 
 router = APIRouter()
@@ -47,11 +47,16 @@ async def jobs_page(
         history = await scheduler_service.job_history(
             session, chosen, PageParams(limit=PAGE_SIZE, offset=offset), jobs=runner.jobs
         )
+    lang = web_session.language(request)
     return page(
-        request, "jobs.html", "jobs", "jobs",
+        request, "jobs.html", "nav.jobs", "jobs",
         jobs=jobs, chosen=chosen, history=history, offset=offset, page_size=PAGE_SIZE,
         total=history.total if history else 0, clock=clock, notice=flash.pop(request),
         pager_query=params.without(q, "offset"),
+        # A run's summary keys and the scheduler's error notes, worded (lacak.i18n.runs).
+        summary_items=lambda summary: runs.summary_items(summary, lang, clock.tz),
+        run_error=lambda error: runs.error_text(error, lang),
+        run_error_detail=runs.error_detail,
     )  # fmt: skip
 
 
@@ -65,17 +70,19 @@ async def run_job(request: Request, name: str, csrf: Csrf = "") -> Response:
     web_session.check_csrf(request, csrf)
     if not web_session.is_logged_in(request):
         return to_login(request)
-    t = translator(web_session.language(request))
+    lang = web_session.language(request)
     try:
         run = await scheduler_service.run_job_now(get_runner(request.app), name)
-    except NotFound as exc:
-        flash.push(request, exc.detail, bad=True)
+    except NotFound:
+        flash.push(request, "job.unknown", bad=True, name=name)
         return RedirectResponse("/dashboard/jobs", status_code=303)
     except Conflict:
-        flash.push(request, t["job_busy"].format(name=name), bad=True)
+        flash.push(request, "job.busy", bad=True, name=name)
         return _back(name)
-    text = t["job_done"].format(name=name, status=run.status)
-    flash.push(request, text + (f" {run.error}" if run.error else ""), bad=run.status != "success")
+    status = label("status", run.status, lang)
+    said = [runs.error_text(run.error, lang), runs.error_detail(run.error)]
+    flash.push(request, "job.done", bad=run.status != "success",
+               detail=" ".join(p for p in said if p) or None, name=name, status=status)  # fmt: skip
     return _back(name)
 
 
@@ -95,15 +102,14 @@ async def pause_or_resume(
         return to_login(request)
     if action not in ("pause", "resume"):
         return Response(status_code=404)
-    t = translator(web_session.language(request))
     change = scheduler_service.pause_job if action == "pause" else scheduler_service.resume_job
     try:
         jobs = get_runner(request.app).jobs
         # Commit before redirecting: the page the browser loads next must show the change.
         async with session_scope(db) as session:
             await change(session, name, settings=settings, clock=clock, jobs=jobs)
-    except NotFound as exc:
-        flash.push(request, exc.detail, bad=True)
+    except NotFound:
+        flash.push(request, "job.unknown", bad=True, name=name)
         return RedirectResponse("/dashboard/jobs", status_code=303)
-    flash.push(request, t["job_paused" if action == "pause" else "job_resumed"].format(name=name))
+    flash.push(request, "job.paused_done" if action == "pause" else "job.resumed_done", name=name)
     return _back(name)

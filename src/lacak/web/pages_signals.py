@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from lacak.api.deps import ClockDep, SessionDep
+from lacak.i18n import day, percent, say, t
 from lacak.signals import service as signals_service
 from lacak.signals import stats as signals_stats
 from lacak.signals.models import TIMEFRAMES
 from lacak.signals.schemas import SignalFilter
-from lacak.signals.stats_schemas import StatsQuery
+from lacak.signals.stats_schemas import Breakdown, SignalStats, StatsQuery
+from lacak.signals.timeframes import in_time_order
 from lacak.web import params
 from lacak.web import session as web_session
-from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
-from lacak.web.svg import bar_chart, line_chart
+from lacak.web.svg import LegendItem, bar_chart, line_chart
 
 router = APIRouter()
 PAGE_SIZE = 50
+WINRATE_LINE = 50.0  # bars at or above it are green, below it red
 
 
 def _short(symbol: str) -> str:
@@ -27,6 +30,56 @@ def _short(symbol: str) -> str:
         if symbol.endswith(quote) and len(symbol) > len(quote):
             return symbol[: -len(quote)]
     return symbol
+
+
+def _winrate_bars(
+    groups: list[Breakdown],
+    labels: list[str],
+    title: str,
+    s: SignalStats,
+    lang: str,
+    legend: list[LegendItem],
+) -> Markup:
+    return bar_chart(
+        labels, [b.winrate for b in groups], title, lang, unit="%", threshold=WINRATE_LINE,
+        average=s.winrate if s.total_signals else None, counts=[b.total for b in groups],
+        min_count=s.min_sample, items=legend,
+    )  # fmt: skip
+
+
+def _charts(s: SignalStats, lang: str) -> dict[str, Markup]:
+    """Cumulative PnL, and winrate by symbol and by timeframe (time order) with a legend."""
+    days_labels = [day(p.date, lang, "short") for p in s.per_day]
+    symbols = [b for b in s.by_symbol if b.total][:12]
+    timeframes = in_time_order((b for b in s.by_timeframe if b.total), lambda b: b.key)
+    legend = [
+        LegendItem("good", t("chart.legend_good", lang)),
+        LegendItem("bad", t("chart.legend_bad", lang)),
+        LegendItem("few", t("chart.legend_few", lang, n=s.min_sample)),
+    ]
+    if s.total_signals:
+        average = percent(s.winrate, lang, 1)
+        legend.append(LegendItem("average", t("chart.legend_average", lang, value=average)))
+    pnl = [p.cumulative_pnl for p in s.per_day]
+    return {
+        "pnl": line_chart(days_labels, pnl, t("stat.cum_pnl", lang), lang, "%"),
+        "symbol": _winrate_bars(
+            symbols,
+            [_short(b.key) for b in symbols],
+            t("stat.winrate_by_symbol", lang),
+            s,
+            lang,
+            legend,
+        ),
+        "timeframe": _winrate_bars(
+            timeframes,
+            [b.key for b in timeframes],
+            t("stat.winrate_by_timeframe", lang),
+            s,
+            lang,
+            legend,
+        ),
+    }
 
 
 @router.get("/signals")
@@ -40,13 +93,12 @@ async def signals_page(request: Request, session: SessionDep, clock: ClockDep) -
     date_from, date_to, days = window.date_from, window.date_to, window.days
     if "days" in q and not q["days"].strip() and not (date_from or date_to):
         days = None  # the form sent an empty "days": all time
-    errors = [window.error] if window.error else []
+    problems = list(window.problems)
     try:
         query = StatsQuery(days=days, date_from=date_from, date_to=date_to, **filters)
     except ValidationError as exc:
-        errors += [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+        problems += params.filter_problems(exc, filters)
         query = StatsQuery(days=days, date_from=date_from, date_to=date_to)
-    error = "; ".join(errors) or None
     stats = await signals_stats.signal_stats(session, clock, query)
     offset = params.offset(q)
     table_filter = SignalFilter(
@@ -61,24 +113,14 @@ async def signals_page(request: Request, session: SessionDep, clock: ClockDep) -
     open_rows, open_total = await signals_service.list_signals(
         session, clock, open_filter, limit=20
     )
-    t = translator(web_session.language(request))
-    days_labels = [p.date.strftime("%d-%m") for p in stats.per_day]
-    decided_symbols = [b for b in stats.by_symbol if b.total][:12]
-    decided_tfs = [b for b in stats.by_timeframe if b.total]
-    charts = {
-        "pnl": line_chart(
-            days_labels, [p.cumulative_pnl for p in stats.per_day], t["cum_pnl"], "%"
-        ),
-        "symbol": bar_chart([_short(b.key) for b in decided_symbols],
-                            [b.winrate for b in decided_symbols],
-                            t["winrate_by_symbol"], "%", threshold=50),
-        "timeframe": bar_chart([b.key for b in decided_tfs], [b.winrate for b in decided_tfs],
-                               t["winrate_by_tf"], "%", threshold=50),
-    }  # fmt: skip
+    lang = web_session.language(request)
+    charts = _charts(stats, lang)
     export_query = request.url.query
+    error = say(problems, lang) or None
     return page(
-        request, "signals.html", "signals", "signals",
+        request, "signals.html", "nav.signals", "signals",
         s=stats, rows=rows, total=total, offset=offset, page_size=PAGE_SIZE,
         open_rows=open_rows, open_total=open_total, charts=charts, q=q, days=days,
-        timeframes=TIMEFRAMES, error=error, clock=clock, export_query=export_query,
+        timeframes=in_time_order(TIMEFRAMES, str), error=error, clock=clock,
+        export_query=export_query,
     )  # fmt: skip

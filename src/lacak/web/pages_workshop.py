@@ -15,17 +15,18 @@ from fastapi.responses import RedirectResponse
 
 from lacak.api.deps import ClockDep, DbDep, SessionDep, SettingsDep
 from lacak.db import session_scope
-from lacak.errors import DomainError, NotFound
+from lacak.errors import Conflict, DomainError, NotFound
+from lacak.i18n import label
 from lacak.messaging import service as messaging_service
 from lacak.messaging.schemas import MessageFilter
 from lacak.reports.workshop_figures import workshop_figures
 from lacak.web import flash, params
 from lacak.web import session as web_session
-from lacak.web.i18n import translator
 from lacak.web.render import page, to_login
 from lacak.workshop import alerts as workshop_alerts
 from lacak.workshop import effectiveness as workshop_effectiveness
 from lacak.workshop import report as workshop_report
+from lacak.workshop import search as workshop_search
 from lacak.workshop import service as workshop_service
 from lacak.workshop.models import ServiceVisit, Vehicle
 
@@ -79,20 +80,28 @@ async def workshop_page(
     period = params.period(q)
     start, end = _dates(period, today)
     figures = await workshop_figures(session, settings, clock, start, end)
-    t = translator(web_session.language(request))
+    lang = web_session.language(request)
     steps: list[tuple[str, int, bool]] = []
     if figures is not None:
-        steps = [(t["queued"], figures.queued, False), (t["sent"], figures.sent, False),
-                 (t["delivered"], figures.delivered, False), (t["read"], figures.read, False),
-                 (t["failed"], figures.failed, True)]  # fmt: skip
+        counts_by_step = (("queued", figures.queued), ("sent", figures.sent),
+                          ("delivered", figures.delivered), ("read", figures.read),
+                          ("failed", figures.failed))  # fmt: skip
+        steps = [(label("message.status", name, lang), n, name == "failed")
+                 for name, n in counts_by_step]  # fmt: skip
     alerts = await workshop_alerts.dashboard_alerts(session, settings, clock)
     months = params.whole_number(q.get("months"), 1, 120) or 6
     effect = await workshop_effectiveness.effectiveness(session, settings, clock, months)
     search = params.text(q, "q")
     offset = params.offset(q)
-    rows, total = await workshop_report.list_details(
-        session, limit=PAGE_SIZE, offset=offset, q=search
-    )
+    if search and search.strip():
+        # A search finds every customer and plate, not only pairs already messaged (those
+        # show frequency 0); the plain list is the whatsapp_report itself.
+        rows, total = await workshop_search.search_pairs(
+            session, search, limit=PAGE_SIZE, offset=offset
+        )
+        rows = [{**r, "vehicle_nopol": r["vehicle_nopol"] or "–"} for r in rows]
+    else:
+        rows, total = await workshop_report.list_details(session, limit=PAGE_SIZE, offset=offset)
     doubt, doubt_total = await messaging_service.list_messages(
         session, MessageFilter(status="in_doubt"), limit=DOUBT_ROWS, offset=0
     )
@@ -100,7 +109,7 @@ async def workshop_page(
         session, [m.customer_id for m in doubt if m.customer_id]
     ))  # fmt: skip
     return page(
-        request, "workshop.html", "workshop", "workshop",
+        request, "workshop.html", "nav.workshop", "workshop",
         counts=counts, chosen=chosen, vehicles=vehicles, owners=owners, due_total=due_total,
         due_offset=due_offset, urgency=urgency, today=today, period=period, start=start, end=end,
         figures=figures, steps=steps, funnel_max=max([n for _, n, _ in steps] + [1]),
@@ -122,7 +131,7 @@ async def customer_page(
     try:
         customer = await workshop_service.get_customer(session, uuid.UUID(customer_id))
     except (ValueError, NotFound):
-        response = page(request, "not_found.html", "customer", "workshop", what=customer_id)
+        response = page(request, "not_found.html", "nav.customer", "workshop", what=customer_id)
         response.status_code = 404
         return response
     vehicles, _ = await workshop_service.list_vehicles(session, customer_id=customer.id, limit=100)
@@ -137,7 +146,7 @@ async def customer_page(
     )
     plates = {v.id: v.no_pol for v in vehicles}
     return page(
-        request, "customer.html", customer.name, "workshop",
+        request, "customer.html", "nav.customer", "workshop", title=customer.name,
         customer=customer, vehicles=vehicles, visits=visits, messages=messages, total=total,
         offset=offset, page_size=100, plates=plates, clock=clock, today=clock.today(),
         urgency=urgency, pager_query=params.without(q, "offset"), notice=flash.pop(request),
@@ -155,6 +164,13 @@ def _back(target: str) -> RedirectResponse:
     return RedirectResponse(safe or "/dashboard/workshop#doubt", status_code=303)
 
 
+def _refusal(exc: DomainError) -> str:
+    # The service's sentence is English for the API; the dashboard names the case instead.
+    if isinstance(exc, NotFound):
+        return "workshop.message_missing"
+    return "workshop.message_settled" if isinstance(exc, Conflict) else "workshop.message_refused"
+
+
 def _who(request: Request) -> str:
     host = request.client.host if request.client else "unknown"
     return f"the dashboard ({host})"
@@ -169,16 +185,15 @@ async def resend_message(
     web_session.check_csrf(request, csrf)
     if not web_session.is_logged_in(request):
         return to_login(request)
-    t = translator(web_session.language(request))
     try:
         # Commit before redirecting: the page the browser loads next must show the change.
         async with session_scope(db) as session:
             await messaging_service.retry_message(
                 session, message_id, clock.now(), by=_who(request)
             )
-        flash.push(request, t["resent_done"])
+        flash.push(request, "workshop.resent_done")
     except DomainError as exc:
-        flash.push(request, exc.detail, bad=True)
+        flash.push(request, _refusal(exc), bad=True)
     return _back(next)
 
 
@@ -191,13 +206,13 @@ async def resolve_message(
     web_session.check_csrf(request, csrf)
     if not web_session.is_logged_in(request):
         return to_login(request)
-    t = translator(web_session.language(request))
     try:
         async with session_scope(db) as session:
             await messaging_service.resolve_message(
                 session, message_id, outcome, clock.now(), by=_who(request)
             )
-        flash.push(request, t["resolved_sent" if outcome == "sent" else "resolved_failed"])
+        flash.push(request, "workshop.resolved_sent" if outcome == "sent" else
+                   "workshop.resolved_failed")  # fmt: skip
     except DomainError as exc:
-        flash.push(request, exc.detail, bad=True)
+        flash.push(request, _refusal(exc), bad=True)
     return _back(next)

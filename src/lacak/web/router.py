@@ -12,13 +12,13 @@ from fastapi.responses import FileResponse, RedirectResponse
 from lacak.api.deps import ClockDep, SessionDep, SettingsDep
 from lacak.api.throttle import AuthGate, TooManyAttempts, client_key
 from lacak.backup import service as backup_service
+from lacak.i18n import t
 from lacak.scheduler import service as scheduler_service
 from lacak.signals import stats as signals_stats
 from lacak.signals import stats_prompts
 from lacak.signals.stats_schemas import PromptStatsQuery, StatsQuery
 from lacak.web import session as web_session
 from lacak.web import sessions as web_sessions
-from lacak.web.i18n import translator
 from lacak.web.pages_activity import router as activity_router
 from lacak.web.pages_backups import router as backups_router
 from lacak.web.pages_exports import router as exports_router
@@ -51,7 +51,7 @@ async def static(name: str) -> Response:
 @router.get("/login")
 async def login_form(request: Request, next: str = "/dashboard") -> Response:
     """The token login form."""
-    return page(request, "login.html", "login", "", next=_safe_next(next), error=None)
+    return page(request, "login.html", "login.title", "", next=_safe_next(next), error=None)
 
 
 @router.post("/login")
@@ -69,9 +69,9 @@ async def login(
     gate: AuthGate = request.app.state.auth_gate
     try:
         if not await gate.check(request, token.strip(), request.app.state.api_token):
-            return _login_error(request, next, "bad_token", 401)
+            return _login_error(request, next, "login.mismatch", 401)
     except TooManyAttempts as exc:
-        response = _login_error(request, next, "too_many_attempts", 429, exc.retry_after)
+        response = _login_error(request, next, "login.too_many_attempts", 429, exc.retry_after)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     old = web_session.current(request)
@@ -125,7 +125,7 @@ async def overview(
     backup = await backup_service.latest_run(session)
     alerts = await workshop_alerts.dashboard_alerts(session, settings, clock)
     return page(
-        request, "overview.html", "overview", "overview",
+        request, "overview.html", "nav.overview", "overview",
         s=stats, prompts=prompts, due=due, jobs=jobs, backup=backup, clock=clock,
         alerts=alerts, alert_max=settings.alert_max_reminders, alerts_limit=8,
     )  # fmt: skip
@@ -139,8 +139,8 @@ def _safe_next(target: str) -> str:
 def _login_error(
     request: Request, target: str, phrase: str, status: int, wait: int | None = None
 ) -> Response:
-    t = translator(web_session.language(request))
-    text = t[phrase].format(minutes=max(1, -(-(wait or 0) // 60)))
-    response = page(request, "login.html", "login", "", next=_safe_next(target), error=text)
+    minutes = max(1, -(-(wait or 0) // 60))
+    text = t(phrase, web_session.language(request), minutes=minutes)
+    response = page(request, "login.html", "login.title", "", next=_safe_next(target), error=text)
     response.status_code = status
     return response
