@@ -15,6 +15,7 @@ from lacak import __version__
 from lacak.api import health, throttle_store
 from lacak.api.body_limit import BodyLimit
 from lacak.api.deps import Authorized
+from lacak.api.docs_ui import install_docs
 from lacak.api.errors import install_error_handlers
 from lacak.api.headers import SecurityHeaders
 from lacak.api.openapi import install_openapi
@@ -97,6 +98,9 @@ def create_app(
         version=__version__,
         description="Signal track records and workshop WhatsApp reminders.",
         lifespan=lifespan,
+        # /docs and /redoc are lacak.api.docs_ui's: same pages, assets served locally.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -104,6 +108,7 @@ def create_app(
     app.state.api_token = token
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     # Added first, so it is the innermost middleware: its 413 is raised straight into the
     # endpoint's body read (no middleware task group wraps it) and handled as problem+json.
     app.add_middleware(

@@ -21,8 +21,9 @@ SAMPLE = SHARED_DATA / "legacy-signals"
 async def _invoke(*args: str) -> Any:
     from lacak.cli.main import app
 
-    # The CLI runs its own event loop, so it must not run on the test's loop.
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    # The CLI runs its own event loop, so it must not run on the test's loop. English: the
+    # assertions read the CLI's lines in English.
+    return await asyncio.to_thread(CliRunner().invoke, app, ["--lang", "en", *args])
 
 
 async def test_import_and_export_commands(

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+
+from lacak.signals.telegram import parse_command
+from lacak.signals.validation import clean_symbol
 
 LONG = {
     "symbol": "BTC-USDT",
@@ -23,6 +27,36 @@ async def test_post_prompt(client: httpx.AsyncClient) -> None:
     assert resp.status_code == 201, resp.text
     body = resp.json()
     assert body["symbol"] == "ETH" and body["created_at"].startswith("2026-11-20T13:00")
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        # The whole message in `command`, as a bot that does not split it sends it.
+        ({"command": "/analyze BTC 1h"}, ("/analyze", "BTC", "1h", "BTC 1h")),
+        ({"command": "/Analyze@MyBot 4H btc/usdt"}, ("/analyze", "BTCUSDT", "4h", "4H btc/usdt")),
+        # Explicit fields win over the words in the command, field by field.
+        ({"command": "/analyze BTC 1h", "symbol": "eth", "args": "x"},
+         ("/analyze", "ETH", "1h", "x")),
+        ({"command": "/analyze BTC 1h", "timeframe": "4h"}, ("/analyze", "BTC", "4h", "BTC 1h")),
+        # A bare command and free text stay as they were.
+        ({"command": "/price"}, ("/price", None, None, None)),
+        ({"command": "harga btc"}, ("harga btc", None, None, None)),
+    ],
+)  # fmt: skip
+async def test_post_prompt_reads_the_command_like_the_bot_integration(
+    client: httpx.AsyncClient, sent: dict[str, str], stored: tuple[str | None, ...]
+) -> None:
+    resp = await client.post("/prompts", json={"user_id": 1, **sent})
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert (body["command"], body["symbol"], body["timeframe"], body["args"]) == stored
+    # The same text through the Telegram parser gives the same command, symbol, timeframe
+    # (the API then writes the symbol without separators, as it always has).
+    parsed = parse_command(sent["command"])
+    if parsed is not None and "symbol" not in sent and "timeframe" not in sent:
+        symbol = parsed.symbol and clean_symbol(parsed.symbol)
+        assert (parsed.command, symbol, parsed.timeframe) == stored[:3]
 
 
 async def test_signal_lifecycle(client: httpx.AsyncClient) -> None:

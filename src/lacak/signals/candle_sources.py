@@ -13,11 +13,13 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.signals import candles as candle_store
-from lacak.signals.candles import Row, candle_problem, timeframe_ms
+from lacak.signals.candles import Outage, Row, candle_problem, timeframe_ms
 from lacak.signals.outcomes import Candles
 
 log = logging.getLogger(__name__)
 PAGE = 1000
+# Retries before the exchange has answered once in a run (1 s + 2 s apart by default).
+FIRST_CONTACT_RETRIES = 2
 
 
 class ExchangeSource:
@@ -47,20 +49,25 @@ class ExchangeSource:
         self._symbols: dict[str, str] | None = None
         self.fetched = 0  # candles fetched over HTTP in this run (tests, logs)
         self.skipped = 0  # candles the exchange sent that cannot be real (non-finite, ...)
+        # Set when the exchange failed after its retries: the rest of the run is served
+        # from the cache, so one outage costs one round of retries, not one per market.
+        self.outage: Outage | None = None
+        self.reached = False  # the exchange answered at least once in this run
 
     async def _call(self, what: str, func: Callable[[], Any]) -> Any:
         for attempt in range(self.retries + 1):
             try:
-                return await func()
+                answer = await func()
             except (ccxt.NetworkError, ccxt.RateLimitExceeded, ccxt.DDoSProtection) as exc:
-                if attempt >= self.retries:
+                if attempt >= self._retry_budget(exc):
                     raise
                 wait = self.retry_seconds * 2**attempt
                 headers = self.exchange.last_response_headers or {}
                 retry_after = headers.get("Retry-After") or headers.get("retry-after")
                 if retry_after and str(retry_after).replace(".", "", 1).isdigit():
                     wait = max(wait, min(float(retry_after), 60.0))
-                log.warning(
+                # INFO: an outage is reported once by the caller (one line), not per retry.
+                log.info(
                     "%s %s failed (%s); retry %d in %.1fs",
                     self.name,
                     what,
@@ -69,7 +76,19 @@ class ExchangeSource:
                     wait,
                 )
                 await asyncio.sleep(wait)
+            else:
+                self.reached = True
+                return answer
         raise AssertionError("unreachable")
+
+    def _retry_budget(self, exc: Exception) -> int:
+        """How many retries this failure gets."""
+        if self.reached or isinstance(exc, ccxt.DDoSProtection):
+            # An exchange that answered before (or answers 429) is worth waiting for.
+            return self.retries
+        # Never reached in this run: a machine without internet should hear so in seconds,
+        # not after the full back-off (the cache is used either way).
+        return min(self.retries, FIRST_CONTACT_RETRIES)
 
     async def market(self, symbol: str) -> str | None:
         """ccxt symbol (`BTC/USDT`) for a lacak symbol (`BTCUSDT`), or None when unknown."""
@@ -110,8 +129,9 @@ class ExchangeSource:
     ) -> Candles | None:
         """Cached candles plus the missing stretches fetched (and cached) now.
 
-        When the exchange cannot be reached, what the cache holds is used (offline
-        re-evaluation); only with nothing cached does the error reach the caller.
+        When the exchange cannot be reached (or keeps answering errors) the cache is used
+        as it is (offline re-evaluation) and `outage` records the market and how far its
+        cache reaches; no error reaches the caller, who reports the outage once.
         """
         tf = timeframe_ms(timeframe)
         now = self.now_ms()
@@ -120,6 +140,8 @@ class ExchangeSource:
         gaps = _gaps(have.time, tf, since_ms, until_ms, now)
         if not gaps:
             return have
+        if self.outage is not None:
+            return self._short(symbol, timeframe, have)
         added = 0
         try:
             market = await self.market(symbol)
@@ -129,19 +151,35 @@ class ExchangeSource:
                 rows = await self._fetch(market, timeframe, a, b)
                 await candle_store.store(session, self.name, symbol, timeframe, rows)
                 added += len(rows)
-        except ccxt.NetworkError as exc:
-            if not len(have) and not added:
-                raise
-            log.warning("%s unreachable (%s); using cached candles", self.name, type(exc).__name__)
+        except ccxt.BaseError as exc:
+            self.outage = Outage(self.name, _reason(exc))
+            if added:
+                have = await candle_store.cached(
+                    session, self.name, symbol, timeframe, since_ms, until_ms
+                )
+            return self._short(symbol, timeframe, have)
         if added:
             have = await candle_store.cached(
                 session, self.name, symbol, timeframe, since_ms, until_ms
             )
         return have
 
+    def _short(self, symbol: str, timeframe: str, have: Candles) -> Candles:
+        """`have`, with the market noted in the outage as one that had to make do with it."""
+        assert self.outage is not None
+        self.outage.groups.add((symbol, timeframe))
+        return have
+
     async def close(self) -> None:
         """Close ccxt's HTTP session."""
         await self.exchange.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """`ExchangeNotAvailable: binance GET https://…` cut to one short line."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 def _gaps(times: np.ndarray, tf: int, since: int, until: int, now: int) -> list[tuple[int, int]]:

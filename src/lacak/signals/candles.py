@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -108,6 +109,20 @@ def read_csv(path: Path, tf_ms: int) -> Candles:
                 raise ValueError(f"{where}: volume must be a number") from None
             rows.append((_parse_time(rec["timestamp"], where), o, h, lo, c, vol))
     return from_rows(rows, tf_ms)
+
+
+@dataclass(slots=True)
+class Outage:
+    """An exchange that could not be reached (or kept refusing) during one run.
+
+    `groups` holds each (symbol, timeframe) that was short of candles because of it; they
+    were evaluated on what the cache held. Set once per run: after it, the source answers
+    from the cache only.
+    """
+
+    exchange: str
+    reason: str
+    groups: set[tuple[str, str]] = field(default_factory=set)
 
 
 class CandleSource(Protocol):

@@ -13,6 +13,7 @@ from pydantic import (
     ValidationError,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from lacak.api.params import (
@@ -28,6 +29,7 @@ from lacak.api.params import (
 )
 from lacak.bounds import BoundedTime, NoteStr, PnlPercent, Price, text_problem
 from lacak.errors import Invalid
+from lacak.signals.commands import parse_command
 from lacak.signals.models import RESULTS, SIDES, TIMEFRAMES
 
 # Ids in a body are JSON-safe integers (I-JSON, RFC 7493: at most 2**53 - 1 either way),
@@ -82,7 +84,15 @@ class PromptIn(_In):
 
     user_id: BigId
     username: PlainText | None = Field(None, max_length=255)
-    command: PlainText = Field(min_length=1, max_length=64)
+    command: PlainText = Field(
+        min_length=1,
+        max_length=64,
+        description=(
+            "The command as the user typed it. A bot command with words after it "
+            "(`/analyze BTC 1h`) is split as the Telegram integration splits it: `/analyze`, "
+            "and the symbol, timeframe and args it names unless those fields are given."
+        ),
+    )
     # Kept as typed when it is not a symbol or timeframe lacak knows (free prompts).
     symbol: PlainText | None = Field(None, max_length=32)
     timeframe: PlainText | None = Field(None, max_length=8)
@@ -90,6 +100,22 @@ class PromptIn(_In):
     args: NoteText | None = None
     # When the command was sent; default now. A naive value is read as business time.
     at: Instant | None = Field(None, validation_alias=AliasChoices("at", "timestamp"))
+
+    @model_validator(mode="after")
+    def _split_command(self) -> PromptIn:
+        # The same parser as the bot integration, so both store `/analyze`, `BTC`, `1h`
+        # for "/analyze BTC 1h"; a field the caller gave explicitly always wins.
+        parsed = parse_command(self.command.strip())
+        if parsed is None:
+            return self  # free text (no leading `/`) is kept as typed
+        self.command = parsed.command
+        if self.symbol is None:
+            self.symbol = parsed.symbol
+        if self.timeframe is None:
+            self.timeframe = parsed.timeframe
+        if self.args is None and parsed.args:
+            self.args = " ".join(parsed.args)
+        return self
 
 
 class PromptOut(BaseModel):

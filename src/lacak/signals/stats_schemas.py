@@ -17,7 +17,7 @@ from pydantic import (
 from lacak.bounds import BoundedDate, text_problem
 from lacak.errors import Invalid
 from lacak.signals.models import SIDES
-from lacak.signals.validation import clean_symbol, clean_timeframe, timeframe_sentence
+from lacak.signals.validation import clean_timeframe, symbol_filter, timeframe_sentence
 
 
 class _Window(BaseModel):
@@ -64,7 +64,7 @@ class StatsQuery(_Window):
     def _symbol(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        cleaned = clean_symbol(value)
+        cleaned = symbol_filter(value)
         if cleaned is None:
             raise ValueError(f"symbol {value!r} is not valid; use e.g. BTCUSDT or btc/usdt")
         return cleaned

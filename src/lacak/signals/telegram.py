@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, BaseHandler, ContextTypes, TypeHandler
 
-from lacak.signals import validation as v
+# The parser is shared with `POST /prompts`; imported from here by older callers too.
+from lacak.signals.commands import ParsedCommand, parse_command
 from lacak.signals.tracker import Tracker
 
 log = logging.getLogger("lacak.tracker")
 
-# A ticker as people type it: letters and digits, optionally one separator (`btc/usdt`).
-_TICKER = re.compile(r"^[A-Za-z0-9]{2,20}(?:[/\-_:][A-Za-z0-9]{2,12})?$")
-_HAS_LETTER = re.compile(r"[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class ParsedCommand:
-    """A command message split into what the prompt log stores."""
-
-    command: str
-    symbol: str | None
-    timeframe: str | None
-    args: list[str]
-
-
-def parse_command(text: str | None) -> ParsedCommand | None:
-    """`/analyze@MyBot btcusdt 4H` -> (`/analyze`, `BTCUSDT`, `4h`); None if not a command."""
-    if not text or not text.startswith("/"):
-        return None
-    head, *args = text.split()
-    command = head.split("@", 1)[0].lower()
-    if len(command) < 2:
-        return None
-    timeframe = next((tf for a in args if (tf := v.clean_timeframe(a)) is not None), None)
-    symbol = next(
-        (
-            a.upper()
-            for a in args
-            if v.clean_timeframe(a) is None and _TICKER.match(a) and _HAS_LETTER.search(a)
-        ),
-        None,
-    )
-    return ParsedCommand(command=command, symbol=symbol, timeframe=timeframe, args=args)
+__all__ = ["ParsedCommand", "install_command_tracking", "parse_command"]
 
 
 def install_command_tracking(

@@ -6,23 +6,23 @@ kept only when none of its extra lines looks like a row of its own and its width
 the header; otherwise the row is reported as an unclosed quote on its first line and
 reading resumes at the next line that looks like a row, so nothing after it is swallowed.
 Undecodable bytes and NULs reach the row checks as text (see importer.parse_row), so a
-bad byte costs its row, not the file.
+bad byte costs its row, not the file. Which format, encoding and delimiter a file has is
+import_format's; a file that is no sheet at all is one SheetError sentence.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lacak.workshop import import_format
 from lacak.workshop.phones import is_valid_phone
 
-_DELIMITERS = (",", ";", "\t")
 _QUOTE = '"'
 
 
@@ -37,6 +37,17 @@ class SourceRow:
     problem: str | None = None
 
 
+@dataclass(slots=True)
+class Sheet:
+    """An opened import file: how it was read, and its rows (read lazily)."""
+
+    rows: Iterator[SourceRow]
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None  # CSV only: UTF-8, UTF-16 or Windows-1252
+    delimiter: str | None = None  # CSV only
+    notes: list[str] = field(default_factory=list)
+
+
 class _Dialect(csv.Dialect):
     delimiter = ","
     quotechar = _QUOTE
@@ -49,74 +60,73 @@ class _Dialect(csv.Dialect):
     strict = True
 
 
-class _Semicolon(_Dialect):
-    delimiter = ";"
-
-
-class _Tab(_Dialect):
-    delimiter = "\t"
-
-
-_BY_DELIMITER: dict[str, type[csv.Dialect]] = {",": _Dialect, ";": _Semicolon, "\t": _Tab}
-
-
-def _dialect(header_line: str) -> type[csv.Dialect]:
-    # The header decides the delimiter (it always holds at least nama, hp and no_pol);
-    # guessing from the data, as csv.Sniffer does, lets one odd row change the quoting.
-    counts = {d: header_line.count(d) for d in _DELIMITERS}
-    return _BY_DELIMITER[max(_DELIMITERS, key=lambda d: (counts[d], d == ","))]
-
-
-def decode(data: bytes) -> str:
-    """The file's text: UTF-16 when it has a UTF-16 BOM, else UTF-8 (BOM optional)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ValueError("the file starts as UTF-16 but is not valid UTF-16") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Bytes that are not UTF-8 become lone surrogates, which the row check reports
-        # as that row's error; the other rows still import.
-        return data.decode("utf-8-sig", errors="surrogateescape")
+def _dialect(delimiter: str) -> type[csv.Dialect]:
+    dialect: type[csv.Dialect] = type("Dialect", (_Dialect,), {"delimiter": delimiter})
+    return dialect
 
 
 HeaderCheck = Callable[[list[str]], None]
 
 
-def read_rows(
-    path: Path, aliases: Mapping[str, str], check_header: HeaderCheck
-) -> Iterator[SourceRow]:
-    """Numbered rows of a CSV or XLSX file.
+def open_sheet(path: Path, aliases: Mapping[str, str], check_header: HeaderCheck) -> Sheet:
+    """The file as a Sheet, its header already checked; SheetError when it is no sheet.
 
     `aliases` maps header names to field names (name, phone and no_pol are the ones a row
     must have); `check_header` raises ValueError for a header the caller cannot import.
+    The format comes from the file's first bytes, so an XLSX saved as `.csv` still reads.
     """
+    data = path.read_bytes()
+    kind = import_format.sniff_binary(data)
+    if kind == "xlsx":
+        return Sheet(_xlsx_rows(data, check_header), "xlsx")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path, check_header)
-        return
-    yield from csv_rows(decode(path.read_bytes()), aliases, check_header)
+        raise import_format.SheetError(
+            "the file is named .xlsx but is not an Excel workbook (an XLSX is a zip "
+            "archive and this is not one); open it in Excel and save it again as .xlsx"
+        )
+    text = import_format.decode(data)
+    rows, delimiter = csv_rows(text.text, aliases, check_header)
+    return Sheet(rows, "csv", text.encoding, delimiter, [text.note] if text.note else [])
 
 
 def csv_rows(
     text: str, aliases: Mapping[str, str], check_header: HeaderCheck
-) -> Iterator[SourceRow]:
-    """Numbered rows of CSV text (see the module docstring for unclosed quotes)."""
+) -> tuple[Iterator[SourceRow], str]:
+    """(numbered rows, delimiter) of CSV text; the header is read and checked at once."""
     # newline="": lines split at \n, \r\n and \r, the same ends the csv module knows.
     lines = io.StringIO(text, newline="").readlines()
-    if not lines:
-        check_header([])
-        return
-    dialect = _dialect(lines[0])
+    start, forced = import_format.header_start(lines)
+    delimiter = forced or import_format.choose_delimiter(lines[start], aliases)
+    dialect = _dialect(delimiter)
     try:
-        header = [h.strip().lower() for h in next(csv.reader([lines[0]], dialect), [])]
+        header = [h.strip().lower() for h in next(csv.reader([lines[start]], dialect), [])]
     except csv.Error as exc:
-        raise ValueError(f"the header line cannot be read as CSV ({exc})") from None
+        if "field limit" in str(exc):
+            reason = f"has a cell longer than {csv.field_size_limit():,} characters"
+        else:
+            reason = f"cannot be read as CSV ({exc})"
+        raise import_format.SheetError(
+            f"the header (line {start + 1}) {reason}, so it is no header of a customer "
+            "sheet; check that this is the right file"
+        ) from None
     check_header(header)
+    # Excel hides a `sep=` line, so the header is row 1 there while it is line 2.
+    header_row = start if forced else start + 1
+    return _data_rows(lines, start, header_row, header, dialect, aliases), delimiter
+
+
+def _data_rows(
+    lines: list[str],
+    start: int,
+    header_row: int,
+    header: list[str],
+    dialect: type[csv.Dialect],
+    aliases: Mapping[str, str],
+) -> Iterator[SourceRow]:
+    # Blank lines are rows of the file as a spreadsheet shows them: the numbers count them.
     shape = _RowShape(header, dialect, aliases)
-    number = 1
-    for first, _end, fields, problem in _records(lines, 1, dialect, shape):
+    number = header_row
+    for first, _end, fields, problem in _records(lines, start + 1, dialect, shape):
         number += 1
         if problem is not None:
             yield SourceRow(number, first + 1, {}, problem)
@@ -219,22 +229,55 @@ def _broken(first: int, error: str) -> str:
     return f"line {first + 1} cannot be read as CSV ({error})"
 
 
-def _xlsx_rows(path: Path, check_header: HeaderCheck) -> Iterator[SourceRow]:
+def _xlsx_rows(data: bytes, check_header: HeaderCheck) -> Iterator[SourceRow]:
+    """Rows of the first sheet; the workbook is opened (and the header checked) at once."""
     from openpyxl import load_workbook  # imported lazily: only XLSX imports need it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ValueError(f"the file cannot be read as XLSX ({type(exc).__name__})") from None
+        # A file object, not the path: openpyxl would refuse a workbook named .csv.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except zipfile.BadZipFile:
+        raise import_format.SheetError(
+            "the file starts like an XLSX workbook but is damaged (not a readable zip "
+            "archive); open it in Excel and save it again as .xlsx"
+        ) from None
+    except (KeyError, InvalidFileException):
+        raise import_format.SheetError(
+            "the file is a zip archive but not an Excel workbook (it holds no sheet); "
+            "import the .xlsx file itself, not an archive"
+        ) from None
+    except (ValueError, TypeError, OSError, EOFError) as exc:
+        # openpyxl's parsers raise many kinds on a workbook whose XML is broken.
+        raise import_format.SheetError(
+            f"the XLSX workbook is damaged ({type(exc).__name__}); open it in Excel and "
+            "save it again as .xlsx"
+        ) from None
     try:
         if not book.worksheets:
-            raise ValueError("the workbook has no sheet")
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(rows, ())]
+            raise import_format.SheetError("the workbook has no sheet")
+        rows = book.worksheets[0].iter_rows(min_row=1, values_only=True)
+        number, header = 0, []
+        for values in rows:
+            number += 1
+            header = [str(h if h is not None else "").strip().lower() for h in values]
+            if any(header):
+                break  # blank rows above the header are skipped (they keep their numbers)
+        if not any(header):
+            raise import_format.SheetError("the first sheet of the workbook is empty")
         check_header(header)
-        for number, values in enumerate(rows, start=2):
+    except BaseException:
+        book.close()
+        raise
+    return _xlsx_data(book, rows, number, header)
+
+
+def _xlsx_data(
+    book: Any, rows: Iterator[tuple[Any, ...]], number: int, header: list[str]
+) -> Iterator[SourceRow]:
+    try:
+        for row, values in enumerate(rows, start=number + 1):
             if any(v not in (None, "") for v in values):
-                yield SourceRow(number, None, dict(zip(header, values, strict=False)))
+                yield SourceRow(row, None, dict(zip(header, values, strict=False)))
     finally:
         book.close()

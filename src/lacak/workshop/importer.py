@@ -8,6 +8,7 @@ other row still imports. Reading the file (line numbers, unclosed quotes) is imp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lacak.bounds import text_problem
-from lacak.workshop.import_files import SourceRow, read_rows
+from lacak.workshop.import_files import SourceRow, open_sheet
+from lacak.workshop.import_format import SheetError
 from lacak.workshop.limits import clock_problems
 from lacak.workshop.models import Customer, Vehicle
 from lacak.workshop.schemas import CustomerIn, VehicleIn
@@ -49,6 +51,8 @@ VEHICLE_FIELDS = (
 )  # fmt: skip
 _TEXT_FIELDS = ("model", "brand", "type", "colour", "engine_no", "chassis_no")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d")
+# Excel shows a long number such as 6281234567890 as 6,28123E+12 and saves it that way.
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE]\+?\d+$")
 # How much of a bad cell a reason quotes (a 100,000-character cell stays out of the report).
 _QUOTED_CHARS = 40
 
@@ -85,6 +89,12 @@ class ImportResult:
     customers: Counts = field(default_factory=Counts)
     vehicles: Counts = field(default_factory=Counts)
     errors: list[RowProblem] = field(default_factory=list)
+    # How the file was read: "csv" or "xlsx", the CSV's encoding and delimiter, and notes
+    # for the person importing (an encoding that had to be assumed).
+    kind: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def reject(self, source: SourceRow, reason: str, column: str | None = None) -> None:
         """Record `source` as rejected."""
@@ -99,6 +109,8 @@ class ImportResult:
             "customers": {k: getattr(self.customers, k) for k in Counts.__slots__},
             "vehicles": {k: getattr(self.vehicles, k) for k in Counts.__slots__},
             "errors": [problem.as_dict() for problem in self.errors],
+            "file": {"kind": self.kind, "encoding": self.encoding, "delimiter": self.delimiter},
+            "notes": list(self.notes),
         }
 
 
@@ -187,6 +199,13 @@ def parse_row(raw: dict[str, Any], today: date) -> tuple[str, dict[str, Any], st
         raise RowError(column("name"), f"the name ({column('name')}) is empty")
     if not _text(cells.get("phone")):
         raise RowError(column("phone"), "the phone number is empty")
+    if _SCIENTIFIC.match(_text(cells.get("phone")) or ""):
+        raise RowError(
+            column("phone"),
+            f"{_quoted(str(cells['phone']))} is a number Excel shortened (scientific "
+            "notation), so digits are lost; format the column as Text, retype the numbers "
+            "and save again",
+        )
     if not _text(cells.get("no_pol")):
         raise RowError(column("no_pol"), f"the plate number ({column('no_pol')}) is empty")
     customer_in: dict[str, Any] = {
@@ -220,14 +239,15 @@ def parse_row(raw: dict[str, Any], today: date) -> tuple[str, dict[str, Any], st
 
 
 def check_header(header: list[str]) -> None:
-    """ValueError unless the header has the name, phone and plate columns."""
+    """SheetError unless the header has the name, phone and plate columns."""
     known = {COLUMN_ALIASES[h] for h in header if h in COLUMN_ALIASES}
     missing = [c for c in ("name", "phone", "no_pol") if c not in known]
     if missing:
-        raise ValueError(
+        found = ", ".join(_quoted(h) for h in header[:8] if h) or "nothing"
+        raise SheetError(
             "the file's header lacks the column(s) "
             + ", ".join(missing)
-            + " (old names: nama, hp, no_pol)"
+            + f" (old names: nama, hp, no_pol); its first line holds {found}"
         )
 
 
@@ -290,10 +310,13 @@ async def import_file(
     `today` is the business day the dates are bounded by. Each row is its own savepoint,
     so neither a bad value nor a row the database refuses costs the other rows.
     """
-    result = ImportResult()
+    sheet = open_sheet(path, COLUMN_ALIASES, check_header)
+    result = ImportResult(
+        kind=sheet.kind, encoding=sheet.encoding, delimiter=sheet.delimiter, notes=sheet.notes
+    )
     seen_customers: set[str] = set()
     seen_vehicles: set[str] = set()
-    for source in read_rows(path, COLUMN_ALIASES, check_header):
+    for source in sheet.rows:
         result.rows += 1
         if source.problem is not None:
             result.reject(source, source.problem)

@@ -15,6 +15,7 @@ from lacak.errors import NotFound
 from lacak.workshop import report_counters as counters
 from lacak.workshop.limits import check_search
 from lacak.workshop.report_stats import statistics
+from lacak.workshop.search import pair_match
 
 __all__ = ["statistics"]  # served from report_stats; kept here for the old import path
 from lacak.workshop.models import Customer, Vehicle, WhatsappReport
@@ -191,19 +192,11 @@ async def list_details(
 
 
 def _detail_search(q: str | None) -> list[Any]:
-    """One condition matching a customer name, phone digits or plate (spaces ignored)."""
+    """One condition matching a customer name, phone (any form) or plate (any spacing)."""
     check_search(q)
     if not q or not q.strip():
         return []
-    text = q.strip()
-    conds: list[Any] = [func.lower(Customer.name).like(f"%{text.lower()}%")]
-    digits = "".join(ch for ch in text if ch.isdigit())
-    # Phones are stored as 62…; a search typed as 0812… should still find them.
-    if len(digits) >= 3:
-        conds.append(Customer.phone.like(f"%{digits.lstrip('0')}%"))
-    plate = "".join(text.upper().split())
-    conds.append(func.replace(Vehicle.no_pol, " ", "").like(f"%{plate}%"))
-    return [or_(*conds)]
+    return [pair_match(q)]
 
 
 async def delete_report(session: AsyncSession, report_id: uuid.UUID) -> None:
