@@ -87,6 +87,21 @@ class Settings(BaseSettings):
     # Bearer token Prometheus must send to /metrics; unset = /metrics is open.
     metrics_token: SecretStr | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        # Checked here so a typo is a sentence at start-up, not a crash in the first job.
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a time zone name; use an IANA name such as Asia/Jakarta, "
+                "Asia/Makassar or Asia/Jayapura"
+            ) from None
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _normalize_database_url(cls, value: str) -> str:
@@ -333,3 +348,27 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Process-wide settings read once from the environment."""
     return Settings()
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets the Settings field `field`."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    return f"{Settings.model_config.get('env_prefix', '')}{field.upper()}"
+
+
+def describe_invalid(exc: Exception) -> str:
+    """Settings that failed to load, as sentences naming each variable (no pydantic dump)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    sentences = []
+    for err in exc.errors(include_url=False):
+        loc = err.get("loc") or ()
+        name = env_name(str(loc[0])) if loc else ""
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        sentences.append(message if not name or name in message else f"{name}: {message}")
+    return "; ".join(sentences)

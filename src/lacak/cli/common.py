@@ -48,7 +48,9 @@ def settings() -> Settings:
     try:
         return get_settings()
     except Exception as exc:  # pydantic's ValidationError lists every bad variable
-        fail(text.t("cli.error.config", detail=exc))
+        from lacak.config import describe_invalid
+
+        fail(text.t("cli.error.config", detail=describe_invalid(exc)))
 
 
 def clock(cfg: Settings) -> Clock:
