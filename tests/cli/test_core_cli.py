@@ -53,7 +53,8 @@ def test_doctor_rejects_an_unknown_timezone(env: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("LACAK_TIMEZONE", "Asia/Atlantis")
     get_settings.cache_clear()
     result = runner.invoke(app, ["doctor"])
-    assert result.exit_code == 1 and "LACAK_TIMEZONE: 'Asia/Atlantis' is not a time zone" in result.output
+    assert result.exit_code == 1
+    assert "LACAK_TIMEZONE: 'Asia/Atlantis' is not a time zone" in result.output
 
 
 def test_demo_fills_once_then_refuses(env: Path) -> None:
