@@ -111,6 +111,9 @@ def app_schema(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     config = SchemathesisConfig.from_dict(
         {
             "seed": 20261120,
+            # Not a speed check: on a loaded 2-core box a full export under test can take
+            # longer than the default 10 s; only a hang should fail here.
+            "request-timeout": 600,
             "suppress-health-check": ["all"],
             "headers": {"Authorization": f"Bearer {TEST_TOKEN}"},
             "generation": {"max-examples": 2, "deterministic": True},
