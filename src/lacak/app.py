@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Protocol
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -20,45 +20,69 @@ from lacak.api.errors import install_error_handlers
 from lacak.api.headers import SecurityHeaders
 from lacak.api.openapi import install_openapi
 from lacak.api.throttle import AuthGate
+from lacak.backup import router as backup_router
+from lacak.bot import runtime as bot_runtime
+from lacak.bot import webhook as bot_webhook
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
+from lacak.exports import router as exports_router
+from lacak.jobs import all_jobs
 from lacak.messaging import metrics as messaging_metrics
-from lacak.modules import optional_import
+from lacak.messaging import router as messaging_router
+from lacak.messaging import runtime as messaging_runtime
+from lacak.messaging import webhooks as messaging_webhooks
+from lacak.reports import router as reports_router
+from lacak.scheduler import router as scheduler_router
+from lacak.scheduler import runtime as scheduler_runtime
 from lacak.security import resolve_api_token
+from lacak.signals import router as signals_router
+from lacak.signals import stats_router as signals_stats_router
+from lacak.web import router as web_router
 from lacak.web import sessions as web_sessions
 from lacak.web.session import session_secret
 from lacak.web.session_middleware import DashboardSessions, PrefsSessions
+from lacak.workshop import analysis_router as workshop_analysis_router
+from lacak.workshop import legacy_router as workshop_legacy_router
+from lacak.workshop import report_router as workshop_report_router
+from lacak.workshop import router as workshop_router
 
 log = logging.getLogger(__name__)
 
-# Routers that need the bearer token. Each module exposes `router: APIRouter`.
-PROTECTED_ROUTERS = (
+# Every part is imported above by name, so a missing one stops start-up with an ImportError
+# instead of silently leaving out its routes or its background loop.
+
+# Routers that need the bearer token.
+PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     # Stats first: its fixed paths (/signals/stats) must win over /signals/{signal_id}.
-    "lacak.signals.stats_router",
-    "lacak.signals.router",
-    "lacak.scheduler.router",
-    "lacak.workshop.router",
-    "lacak.workshop.report_router",
-    "lacak.workshop.legacy_router",
-    "lacak.messaging.router",
-    "lacak.backup.router",
-    "lacak.reports.router",
-    "lacak.exports.router",
-    "lacak.workshop.analysis_router",
+    signals_stats_router.router,
+    signals_router.router,
+    scheduler_router.router,
+    workshop_router.router,
+    workshop_report_router.router,
+    workshop_legacy_router.router,
+    messaging_router.router,
+    backup_router.router,
+    reports_router.router,
+    exports_router.router,
+    workshop_analysis_router.router,
 )
 # Routers that authenticate themselves (signed webhooks, dashboard session cookie).
-OPEN_ROUTERS = (
-    "lacak.messaging.webhooks",
-    "lacak.bot.webhook",
-    "lacak.web.router",
+OPEN_ROUTERS: tuple[APIRouter, ...] = (
+    messaging_webhooks.router,
+    bot_webhook.router,
+    web_router.router,
 )
-# Background parts started with the app; each module has `start(app)` and `stop(app)`.
-LIFECYCLE_MODULES = (
-    "lacak.scheduler.runtime",
-    "lacak.bot.runtime",
-    "lacak.messaging.runtime",
-)
+
+
+class Lifecycle(Protocol):
+    """A background part started with the app: a module with `start(app)` and `stop(app)`."""
+
+    async def start(self, app: FastAPI) -> None: ...
+    async def stop(self, app: FastAPI) -> None: ...
+
+
+LIFECYCLE_MODULES: tuple[Lifecycle, ...] = (scheduler_runtime, bot_runtime, messaging_runtime)
 
 
 def create_app(
@@ -72,16 +96,14 @@ def create_app(
     clock = clock or Clock(settings.timezone, now=settings.fake_now)
     db = db or Database(settings.effective_database_url)
     token, _ = resolve_api_token(settings)
-    started: list[Any] = []
+    started: list[Lifecycle] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if start_background:
-            for name in LIFECYCLE_MODULES:
-                module = optional_import(name)
-                if module is not None:
-                    await module.start(app)
-                    started.append(module)
+            for module in LIFECYCLE_MODULES:
+                await module.start(app)
+                started.append(module)
         try:
             yield
         finally:
@@ -89,7 +111,7 @@ def create_app(
                 try:
                     await module.stop(app)
                 except Exception:
-                    log.exception("stopping %s failed", module.__name__)
+                    log.exception("stopping %s failed", getattr(module, "__name__", module))
             started.clear()
             await db.dispose()
 
@@ -106,6 +128,8 @@ def create_app(
     app.state.clock = clock
     app.state.db = db
     app.state.api_token = token
+    # The scheduler gets its job list from here (see lacak.scheduler.runtime.get_runner).
+    app.state.jobs = all_jobs()
     install_error_handlers(app)
     install_openapi(app)
     install_docs(app)
@@ -133,10 +157,8 @@ def create_app(
         max_age=settings.session_absolute_seconds,
     )
     app.middleware("http")(_measure)
-    exports = optional_import("lacak.exports.router")
-    if exports is not None:
-        # `GET /signals?format=csv` etc. are answered by the export endpoints.
-        app.add_middleware(exports.FormatDelegation)
+    # `GET /signals?format=csv` etc. are answered by the export endpoints.
+    app.add_middleware(exports_router.FormatDelegation)
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:
         # Keep this the last middleware added (the outermost): everything inside sees the
@@ -144,14 +166,10 @@ def create_app(
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(health.router)
     messaging_metrics.register(health.REFRESHERS)
-    for name in PROTECTED_ROUTERS:
-        module = optional_import(name)
-        if module is not None:
-            app.include_router(module.router, dependencies=[Authorized])
-    for name in OPEN_ROUTERS:
-        module = optional_import(name)
-        if module is not None:
-            app.include_router(module.router)
+    for router in PROTECTED_ROUTERS:
+        app.include_router(router, dependencies=[Authorized])
+    for router in OPEN_ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Job registry: each domain's `tasks.py` exposes `JOBS: list[JobSpec]`."""
+"""Job types: each domain's `tasks.py` exposes `JOBS: list[JobSpec]`; `lacak.jobs` lists them."""
 
 from __future__ import annotations
 
@@ -12,17 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lacak.clock import Clock
 from lacak.config import Settings
 from lacak.db import Database
-from lacak.modules import optional_import
-
-# Domains whose tasks module declares jobs. Order is only the listing order.
-TASK_MODULES = (
-    "lacak.signals.tasks",
-    "lacak.workshop.tasks",
-    "lacak.messaging.tasks",
-    "lacak.backup.tasks",
-    "lacak.reports.tasks",
-    "lacak.retention.tasks",
-)
 
 
 @dataclass(frozen=True)
@@ -55,14 +44,8 @@ class JobSpec:
 
 
 def discover_jobs() -> dict[str, JobSpec]:
-    """Every job declared by an installed domain, by name."""
-    jobs: dict[str, JobSpec] = {}
-    for module_name in TASK_MODULES:
-        module = optional_import(module_name)
-        if module is None:
-            continue
-        for spec in getattr(module, "JOBS", []):
-            if spec.name in jobs:
-                raise ValueError(f"job name {spec.name!r} is declared twice")
-            jobs[spec.name] = spec
-    return jobs
+    """The composition root's job list (`lacak.jobs.all_jobs`), for callers given none."""
+    # Imported here: the tasks modules import this one, so a top-level import would be a cycle.
+    from lacak.jobs import all_jobs
+
+    return all_jobs()

@@ -95,7 +95,8 @@ def get_runner(app: FastAPI) -> JobRunner:
     """The app's job runner (tests may put their own on `app.state.job_runner`)."""
     runner: JobRunner | None = getattr(app.state, "job_runner", None)
     if runner is None:
-        runner = JobRunner(app.state.settings, app.state.clock, app.state.db)
+        # `app.state.jobs` is the list the composition root (`create_app`) hands over.
+        runner = JobRunner(app.state.settings, app.state.clock, app.state.db, app.state.jobs)
         app.state.job_runner = runner
     return runner
 
