@@ -67,3 +67,9 @@ def test_mask_and_plate() -> None:
     assert normalize_plate("  b 1234   xy ") == "B 1234 XY"
     with pytest.raises(ValueError):
         normalize_plate("   ")
+
+
+def test_only_ascii_digits_make_a_mobile_number() -> None:
+    # `str.isdigit()` passes Arabic-Indic digits; the shared MOBILE pattern must not.
+    with pytest.raises(InvalidPhone, match="not an Indonesian mobile"):
+        normalize_phone("62٨١٢٣٤٥٦٧٨٩")

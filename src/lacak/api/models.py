@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lacak.db import Base, UTCDateTime
+from lacak.db import Base, BigIntPK, UTCDateTime
 
-# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
-BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 # The lockout row of the cluster-wide ceiling (a client key is an address, never this).
 GLOBAL = "*"
 

@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lacak.db import Base, UTCDateTime, utcnow
-from lacak.signals.models import BigIntPK
+from lacak.db import Base, BigIntPK, UTCDateTime, utcnow
 
 
 class BotAuditEntry(Base):

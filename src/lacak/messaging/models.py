@@ -6,13 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lacak.db import Base, UTCDateTime, new_uuid, utcnow
-
-# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
-BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+from lacak.db import Base, BigIntPK, UTCDateTime, new_uuid, utcnow
 
 CHANNELS = ("whatsapp", "telegram")
 # `sending` is the leased state between claim and the provider's answer; `in_doubt` is a

@@ -109,7 +109,17 @@ async def job_history(
     )
 
 
-async def _set_paused(session: AsyncSession, name: str, paused: bool, clock: Clock) -> None:
+async def _set_paused(
+    session: AsyncSession,
+    name: str,
+    paused: bool,
+    *,
+    settings: Settings,
+    clock: Clock,
+    jobs: Jobs | None,
+) -> JobOut:
+    """Record a job's pause state for every process and describe the job afterwards."""
+    spec = _spec(name, jobs)
     # An upsert, so two processes pausing at once cannot trip over a missing row.
     values = {"job_name": name, "paused": paused, "updated_at": clock.now()}
     dialect = session.get_bind().dialect.name
@@ -120,6 +130,7 @@ async def _set_paused(session: AsyncSession, name: str, paused: bool, clock: Clo
         set_={"paused": paused, "updated_at": statement.excluded.updated_at},
     )
     await session.execute(statement)
+    return await _describe(session, spec, settings, clock)
 
 
 async def pause_job(
@@ -131,9 +142,7 @@ async def pause_job(
     jobs: Jobs | None = None,
 ) -> JobOut:
     """Stop scheduled runs of a job in every process until resumed (survives restarts)."""
-    spec = _spec(name, jobs)
-    await _set_paused(session, name, True, clock)
-    return await _describe(session, spec, settings, clock)
+    return await _set_paused(session, name, True, settings=settings, clock=clock, jobs=jobs)
 
 
 async def resume_job(
@@ -145,9 +154,7 @@ async def resume_job(
     jobs: Jobs | None = None,
 ) -> JobOut:
     """Let scheduled runs happen again from the next occurrence on (no replay of skipped)."""
-    spec = _spec(name, jobs)
-    await _set_paused(session, name, False, clock)
-    return await _describe(session, spec, settings, clock)
+    return await _set_paused(session, name, False, settings=settings, clock=clock, jobs=jobs)
 
 
 async def run_job_now(runner: JobRunner, name: str) -> JobRunOut:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -12,6 +13,7 @@ import ccxt.async_support as ccxt
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lacak.retry_after import parse_retry_after
 from lacak.signals import candles as candle_store
 from lacak.signals.candles import Outage, Row, candle_problem, timeframe_ms
 from lacak.signals.outcomes import Candles
@@ -63,9 +65,12 @@ class ExchangeSource:
                     raise
                 wait = self.retry_seconds * 2**attempt
                 headers = self.exchange.last_response_headers or {}
-                retry_after = headers.get("Retry-After") or headers.get("retry-after")
-                if retry_after and str(retry_after).replace(".", "", 1).isdigit():
-                    wait = max(wait, min(float(retry_after), 60.0))
+                asked = parse_retry_after(
+                    headers.get("Retry-After") or headers.get("retry-after"),
+                    datetime.fromtimestamp(self.now_ms() / 1000, UTC),
+                )
+                if asked is not None:
+                    wait = max(wait, min(asked, 60.0))
                 # INFO: an outage is reported once by the caller (one line), not per retry.
                 log.info(
                     "%s %s failed (%s); retry %d in %.1fs",

@@ -91,32 +91,32 @@ def _when(ms: int) -> datetime | None:
     return None if ms < 0 else from_ms(int(ms))
 
 
-def _write(r: Signal, o: oc.Outcomes, i: int, source: str, tf_label: str) -> str | None:
-    """Copy signal i of `o` onto the row; the result name when it closed."""
-    if o.seen_until[i] < 0 and not o.closed[i]:
+def _write(r: Signal, outcome: oc.Outcomes, i: int, source: str, tf_label: str) -> str | None:
+    """Copy signal i of `outcome` onto the row; the result name when it closed."""
+    if outcome.seen_until[i] < 0 and not outcome.closed[i]:
         return None
     exits = []
     for j in range(3):
-        if o.leg_kind[i, j] == 0:
+        if outcome.leg_kind[i, j] == 0:
             continue
         exits.append(
             {
-                "level": oc.KIND_NAMES[int(o.leg_kind[i, j])],
-                "fraction": round(float(o.leg_fraction[i, j]), 10),
-                "price": float(o.leg_price[i, j]),
-                "at": from_ms(int(o.leg_time[i, j])).isoformat(),
+                "level": oc.KIND_NAMES[int(outcome.leg_kind[i, j])],
+                "fraction": round(float(outcome.leg_fraction[i, j]), 10),
+                "price": float(outcome.leg_price[i, j]),
+                "at": from_ms(int(outcome.leg_time[i, j])).isoformat(),
             }
         )
     r.exits = exits or None
-    r.tp1_hit_at, r.tp2_hit_at, r.tp3_hit_at = (_when(int(t)) for t in o.tp_time[i])
-    r.sl_hit_at = _when(int(o.sl_time[i]))
-    r.mfe_percent = None if math.isnan(o.mfe[i]) else float(o.mfe[i])
-    r.mae_percent = None if math.isnan(o.mae[i]) else float(o.mae[i])
-    if o.seen_until[i] >= 0:
-        r.evaluated_until = from_ms(int(o.seen_until[i]))
+    r.tp1_hit_at, r.tp2_hit_at, r.tp3_hit_at = (_when(int(t)) for t in outcome.tp_time[i])
+    r.sl_hit_at = _when(int(outcome.sl_time[i]))
+    r.mfe_percent = None if math.isnan(outcome.mfe[i]) else float(outcome.mfe[i])
+    r.mae_percent = None if math.isnan(outcome.mae[i]) else float(outcome.mae[i])
+    if outcome.seen_until[i] >= 0:
+        r.evaluated_until = from_ms(int(outcome.seen_until[i]))
     r.resolution_source = source
     r.resolution_timeframe = tf_label
-    if not o.closed[i]:
+    if not outcome.closed[i]:
         r.status, r.result, r.pnl_percent, r.closed_at, r.exit_price = (
             "OPEN",
             None,
@@ -126,11 +126,11 @@ def _write(r: Signal, o: oc.Outcomes, i: int, source: str, tf_label: str) -> str
         )
         r.resolved_by = None
         return None
-    name = oc.RESULT_NAMES[int(o.result[i])]
+    name = oc.RESULT_NAMES[int(outcome.result[i])]
     r.status, r.result, r.resolved_by = "CLOSED", name, "market"
-    r.pnl_percent = float(o.pnl[i])
-    r.exit_price = float(o.exit_price[i])
-    r.closed_at = from_ms(int(o.closed_time[i]))
+    r.pnl_percent = float(outcome.pnl[i])
+    r.exit_price = float(outcome.exit_price[i])
+    r.closed_at = from_ms(int(outcome.closed_time[i]))
     return name
 
 
@@ -219,10 +219,10 @@ async def evaluate_rows(
     if out is None:
         summary["no_data"] += len(rows)
         return
-    o, label = out
-    summary["finer_used"] += int(o.finer_used.sum())
+    outcome, label = out
+    summary["finer_used"] += int(outcome.finer_used.sum())
     for i, r in enumerate(rows):
-        name = _write(r, o, i, source.name, label if o.finer_used[i] else tf)
+        name = _write(r, outcome, i, source.name, label if outcome.finer_used[i] else tf)
         # Open with not a single candle seen yet counts as "no data".
         summary[name or ("open" if r.evaluated_until else "no_data")] += 1
 
@@ -245,9 +245,9 @@ async def _evaluate_group(
     if candles is None:
         return None
     data_end = min(int(candles.time[-1]) + candles.timeframe_ms, now_ms) if len(candles) else -1
-    o = oc.evaluate(candles, sig, rules, data_end_ms=data_end)
+    outcome = oc.evaluate(candles, sig, rules, data_end_ms=data_end)
     finer_tf = settings.eval_finer_timeframe
-    ties = o.tie_time[o.tie_time >= 0]
+    ties = outcome.tie_time[outcome.tie_time >= 0]
     if (
         settings.eval_same_candle == "finer"
         and len(ties)
@@ -257,5 +257,5 @@ async def _evaluate_group(
             session, symbol, finer_tf, int(ties.min()), int(ties.max()) + candles.timeframe_ms
         )
         if finer is not None and len(finer):
-            o = oc.evaluate(candles, sig, rules, finer=finer, data_end_ms=data_end)
-    return o, f"{tf}/{finer_tf}"
+            outcome = oc.evaluate(candles, sig, rules, finer=finer, data_end_ms=data_end)
+    return outcome, f"{tf}/{finer_tf}"

@@ -7,7 +7,9 @@ import re
 # Separators people type inside a number; anything else left over makes it invalid.
 _SEPARATORS = re.compile(r"[\s\-.()/]")
 # Indonesian mobile numbers are 08xx + 6..10 digits locally: 628 + 7..11 digits here.
-_MOBILE = re.compile(r"^628\d{7,11}$")
+# ASCII digits only: `\d` alone also matches Arabic-Indic digits, which no provider accepts.
+# The one copy: reminders re-check stored numbers with it, so the two cannot drift apart.
+MOBILE = re.compile(r"^628\d{7,11}$", re.ASCII)
 
 
 class InvalidPhone(ValueError):
@@ -32,7 +34,7 @@ def normalize_phone(raw: str) -> str:
         text = "62" + text
     if not text.startswith("62"):
         raise InvalidPhone(f"the phone number {raw!r} is not an Indonesian number (+62)")
-    if not _MOBILE.match(text):
+    if not MOBILE.match(text):
         raise InvalidPhone(
             f"the phone number {raw!r} is not an Indonesian mobile number "
             "(expected 08… or +628… with 10 to 14 digits in all)"

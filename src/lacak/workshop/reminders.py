@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,11 +18,10 @@ from lacak.messaging.models import Message
 from lacak.messaging.schemas import EnqueueItem, TemplateRef
 from lacak.workshop import limits
 from lacak.workshop.models import Customer, Vehicle
+from lacak.workshop.phones import MOBILE
 from lacak.workshop.templates import ReminderContext, ReminderRenderer, language
 
 SKIP_REASONS = ("opted_out", "invalid_phone", "already_reminded_today", "inactive")
-# ASCII digits only: `\d` alone also matches Arabic-Indic digits, which no provider accepts.
-_MOBILE = re.compile(r"^628\d{7,11}$", re.ASCII)
 _KEY_CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 
@@ -170,7 +168,7 @@ async def run_reminders(
             summary.skipped["inactive"] += 1
         elif opted_out is not None:
             summary.skipped["opted_out"] += 1
-        elif not _MOBILE.match(phone or ""):
+        elif not MOBILE.match(phone or ""):
             summary.skipped["invalid_phone"] += 1
         else:
             # Stored text may predate the input bounds (a NUL, a 5,000-character name): the

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import email.utils
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx
@@ -93,21 +91,3 @@ def transport_failure(exc: httpx.HTTPError, service: str) -> Retryable:
     return Retryable(
         "no_answer", f"{service} dropped the connection: {type(exc).__name__}", maybe_sent=True
     )
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -13,10 +13,10 @@ from lacak.messaging.providers.base import (
     Permanent,
     Retryable,
     SendResult,
-    parse_retry_after,
     transport_failure,
 )
 from lacak.messaging.providers.http import ShardedClient
+from lacak.retry_after import parse_retry_after
 
 # Graph error codes that pass with time: throttling, spam-rate and "try again" errors.
 RETRYABLE_CODES = {1, 2, 4, 17, 80007, 130429, 131000, 131016, 131048, 131056, 133004}

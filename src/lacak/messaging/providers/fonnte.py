@@ -11,9 +11,9 @@ from lacak.messaging.providers.base import (
     Permanent,
     Retryable,
     SendResult,
-    parse_retry_after,
     transport_failure,
 )
+from lacak.retry_after import parse_retry_after
 
 
 def render_text(message: OutboundMessage) -> str:
