@@ -82,7 +82,7 @@ def _log_after(log_path: Path, marker: str) -> str:
 def test_access_log_hides_url_secrets_and_phone_numbers(served: tuple[str, Path, Path]) -> None:
     base, _, log_path = served
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=base, timeout=10) as http:
+    with httpx.Client(base_url=base, timeout=60) as http:
         http.post(f"/webhooks/fonnte?token={FONNTE_SECRET}", json={"id": "x", "status": "sent"})
         http.post("/webhooks/fonnte?token=a-wrong-guess-5150", json={})
         verify = f"hub.mode=subscribe&hub.verify_token={META_SECRET}&hub.challenge=31337"

@@ -100,12 +100,12 @@ def test_docs_render_offline(base_url: str, path: str, rendered: str, least: int
             page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
             response = page.goto(path)
             assert response is not None and response.status == 200
-            page.locator(rendered).first.wait_for(timeout=30_000)
+            page.locator(rendered).first.wait_for(timeout=60_000)
             assert page.locator(rendered).count() >= least
             if path == "/docs":
                 # An operation opens (Swagger UI is live, not just painted).
                 page.locator(".opblock-summary").first.click()
-                page.locator(".opblock-body").first.wait_for(timeout=10_000)
+                page.locator(".opblock-body").first.wait_for(timeout=60_000)
         finally:
             browser.close()
     assert outside == [] and problems == []
