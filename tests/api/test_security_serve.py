@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import stat
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.serving import free_port, serving
 
 TOKEN = "serve-token-0123456789abcdef"
 FONNTE_SECRET = "fonnte-hook-secret-4242"
@@ -23,49 +22,21 @@ SCRUB = ("LACAK_", "TELEGRAM_", "WHATSAPP_", "FONNTE_", "ADMIN", "GOOGLE_", "FOR
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
     """`lacak serve` on a free port with a generated token; yields (base URL, home, log)."""
     home = tmp_path_factory.mktemp("serve")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(SCRUB)}
     env.update(
         LACAK_VAR_DIR=str(home / "var"), LACAK_PORT=str(port), LACAK_SCHEDULER_ENABLED="false",
         LACAK_API_TOKEN=TOKEN, WHATSAPP_PROVIDER="console",
         LACAK_FONNTE_WEBHOOK_TOKEN=FONNTE_SECRET, WHATSAPP_CLOUD_VERIFY_TOKEN=META_SECRET,
     )  # fmt: skip
-    lacak = str(Path(sys.executable).parent / "lacak")
     log_path = home / "serve.log"
-    log = log_path.open("wb")
     # umask 0 for the server: the private modes must not depend on a careful umask.
-    proc = subprocess.Popen([lacak, "serve"], cwd=home, env=env, stdout=log, stderr=log, umask=0)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("lacak serve did not come up:\n" + log_path.read_text())
-            time.sleep(0.3)
+    with serving(home=home, env=env, port=port, log_path=log_path, umask=0) as base:
         yield base, home, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _log_after(log_path: Path, marker: str) -> str:

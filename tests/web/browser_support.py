@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+
+from tests.serving import LACAK, free_port, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -72,13 +70,6 @@ LAYOUT_PROBE = """
 """
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def server_env(var_dir: Path, port: int) -> dict[str, str]:
     """The developer's environment without provider settings, plus the test server's own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(SCRUB)}
@@ -96,32 +87,10 @@ def live_server(home: Path) -> Iterator[str]:
     """`lacak demo` then `lacak serve` on a free port; yields the base URL, stops it after."""
     port = free_port()
     env = server_env(home / "var", port)
-    lacak = str(Path(sys.executable).parent / "lacak")
     # cwd = a temp dir, so no developer `.env` is read.
-    subprocess.run([lacak, "demo"], cwd=home, env=env, check=True, capture_output=True)
-    log = (home / "serve.log").open("wb")
-    proc = subprocess.Popen([lacak, "serve"], cwd=home, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:  # poll until it answers: a readiness check, not a timing assumption
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("lacak serve did not come up:\n" + (home / "serve.log").read_text())
-            time.sleep(0.3)
+    subprocess.run([LACAK, "demo"], cwd=home, env=env, check=True, capture_output=True)
+    with serving(home=home, env=env, port=port, log_path=home / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -19,6 +19,7 @@ from playwright.sync_api import ConsoleMessage, Route, sync_playwright
 from lacak.app import create_app
 from lacak.config import Settings
 from tests.conftest import TEST_TOKEN
+from tests.fakes.server import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -27,12 +28,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--n
 REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +42,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, sqlite_url: str) -> Itera
         api_token=TEST_TOKEN,  # type: ignore[arg-type]
         scheduler_enabled=False,
     )
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(settings, start_background=False), host="127.0.0.1", port=port,
         log_level="warning", lifespan="off",
