@@ -95,6 +95,5 @@ def moment(value: datetime, lang: str, tz: str | tzinfo, style: MomentStyle = "m
     except (OverflowError, ValueError):
         # Only an odd stored instant at the calendar's edge (9999-12-31 23:00 UTC) cannot
         # move into business time; show it as stored, in UTC, rather than fail the page.
-        utc = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC)
-        naive = utc.replace(tzinfo=None)
+        naive = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
         return f"{format_datetime(naive, format=pattern, locale=_locale(lang))} UTC"
